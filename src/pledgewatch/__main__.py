@@ -1,0 +1,4 @@
+"""`python -m pledgewatch` runs the CLI."""
+from pledgewatch.cli import main
+
+main()

@@ -1,0 +1,18 @@
+"""Errors that end a command with a clear one-line message instead of a traceback."""
+from __future__ import annotations
+
+
+class PledgewatchError(Exception):
+    """Base of every error the CLI reports as one line on stderr with a non-zero exit."""
+
+    exit_code = 2
+
+
+class InputError(PledgewatchError):
+    """An input cannot be read as text: missing, empty, binary, wrongly encoded or too large."""
+
+
+class LexiconError(PledgewatchError):
+    """A lexicon data file does not match its schema."""
+
+    exit_code = 3

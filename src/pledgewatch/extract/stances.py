@@ -1,0 +1,597 @@
+"""Stance extraction on the dependency parse of one sentence at a time.
+
+For every contribution trigger ("troops", "air defence", "coalition of the willing") we walk the
+parse upwards to the clause that governs it:
+
+* the **path** (trigger -> ... -> clause head) carries the stance: negation, "rule out",
+  "considering", modals, "lead", and the stance predicates ("send", "join", "ready");
+* the **actor** is the clause's subject (a country, its capital or institution, a person who
+  speaks for it, a pronoun that refers back to one), else a possessive or demonym on the path
+  ("Italian troops", "Romania's commitment"), else the subject inherited from the clause above
+  (coordinated verbs, participles, relative clauses);
+* the **speaker** is the subject of the reporting verb above the clause; a government's claim
+  about another country is dropped, as DESIGN.md asks.
+
+DESIGN.md's precedence then picks one stance from all cues that apply.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from pledgewatch import lexicons
+from pledgewatch.extract.quantities import find_quantities, is_money
+from pledgewatch.ingest.decode import fold_typography
+from pledgewatch.model import Quantity, strongest_stance
+from pledgewatch.nlp.gazetteer import Gazetteer, Mention, gazetteer
+from pledgewatch.nlp.people import PeopleRegistry, Person, describe_person, role_words
+
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
+# Edges climbed while collecting the stance of a trigger (object, complement and modifier links).
+PATH_DEPS = {"dobj", "pobj", "prep", "pcomp", "xcomp", "acl", "compound", "amod", "nmod", "appos",
+             "attr", "acomp", "oprd", "agent", "dative", "npadvmod", "nsubjpass", "nsubj",
+             "conj", "advmod", "nummod", "poss", "quantmod", "dep", "cc", "det", "case", "relcl",
+             "advcl", "ccomp", "csubj", "parataxis", "ROOT", "auxpass", "aux", "neg", "punct"}
+# Edges that end a clause: above them, cues no longer apply to the trigger.
+CLAUSE_EDGES = {"advcl", "ccomp", "parataxis", "relcl", "csubj"}
+RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
+PRONOUNS_COUNTRY = {"it", "its", "itself"}
+PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
+PRONOUNS_SPEAKER = {"we", "our", "us", "ours", "i", "my", "me"}
+COUNTRY_NOUNS = {"country", "government", "nation", "republic", "kingdom", "authorities",
+                 "administration", "state", "cabinet", "parliament", "ministry", "capital"}
+GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "members",
+                       "governments", "leaders"}
+QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
+PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
+ITEM_QUANTITY_CONTRIBUTIONS = {"weapons", "air_defence"}
+MONEY_QUANTITY_CONTRIBUTIONS = {"funding", "air_defence", "weapons"}
+
+
+@dataclass(slots=True)
+class TriggerHit:
+    """A contribution phrase found in a sentence, mapped onto its tokens."""
+
+    contribution: str
+    span: Span
+    weak: bool
+    quantity: Quantity | None = None
+
+
+@dataclass(slots=True)
+class RawStance:
+    """A stance found in one sentence, before it becomes a `Stance` record."""
+
+    country: str
+    contribution: str
+    stance: str
+    quantity: Quantity | None
+    speaker: Person | None
+    confidence: float
+
+
+@dataclass
+class DiscourseState:
+    """What earlier sentences of the segment tell the current one (for "it", "he", "we")."""
+
+    people: PeopleRegistry = field(default_factory=PeopleRegistry)
+    focus_country: str | None = None
+    last_speaker: Person | None = None
+
+
+class Lexicon:
+    """Compiled regexes and sets from the lexicon files (built once per process)."""
+
+    def __init__(self) -> None:
+        entries = lexicons.triggers()
+        self.trigger_info = {}
+        for item in entries:
+            key = fold_typography(item.phrase).lower()
+            self.trigger_info[key] = item
+        alternatives = sorted(self.trigger_info, key=len, reverse=True)
+        pattern = "|".join(re.escape(a).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+                           for a in alternatives)
+        self.trigger_re = re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.IGNORECASE)
+        self._normal = {re.sub(r"[\s-]+", " ", k): v for k, v in self.trigger_info.items()}
+        cue_file = lexicons.cues()
+        self.cues = [(re.compile(r"(?<![\w-])(?:" + c.pattern + r")(?![\w-])", re.IGNORECASE), c)
+                     for c in cue_file.cues]
+        self.predicates = set(cue_file.predicates)
+        self.speech_verbs = set(cue_file.speech_verbs)
+        self.condition_marks = set(cue_file.condition_marks)
+        self.non_actors = set(lexicons.roles().non_actors)
+        self.pronoun_re = re.compile(
+            r"\b(?:it|its|he|she|his|her|we|our|us|they|their|the (?:country|government|nation|"
+            r"republic|kingdom|authorities|administration))\b", re.IGNORECASE)
+
+    def trigger_for(self, text: str) -> lexicons.Trigger | None:
+        """The lexicon entry a matched trigger text stands for."""
+        return self._normal.get(re.sub(r"[\s-]+", " ", fold_typography(text).lower()))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The process-wide compiled lexicon."""
+    return Lexicon()
+
+
+# --------------------------------------------------------------------------------------------
+# Cheap pre-parse test
+
+
+def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
+    """True if a sentence has a contribution trigger and something that can name an actor.
+
+    This runs on every sentence before parsing, so it only uses regexes: the parser then sees
+    only the sentences that can produce a record.
+    """
+    lex = lexicon()
+    if not lex.trigger_re.search(text) and not any(is_money(q) for q in find_quantities(text)):
+        return False
+    return bool(mentions) or bool(lex.pronoun_re.search(text))
+
+
+# --------------------------------------------------------------------------------------------
+# Per-sentence analysis
+
+
+class SentenceAnalyzer:
+    """Finds the stances of one parsed sentence, given the discourse state before it."""
+
+    def __init__(self, doc: Doc, state: DiscourseState, gaz: Gazetteer | None = None) -> None:
+        self.doc = doc
+        self.state = state
+        self.gaz = gaz or gazetteer()
+        self.lex = lexicon()
+        self.folded = fold_typography(doc.text)
+        self.token_country: dict[int, str] = {}
+        self.token_kind: dict[int, str] = {}
+        self.token_possessive: set[int] = set()
+        self._map_mentions()
+        self.people_at: dict[int, Person] = {}
+        self._register_people()
+
+    # ---- actors -----------------------------------------------------------------------------
+
+    def _map_mentions(self) -> None:
+        for mention in self.gaz.find(self.folded):
+            span = self.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None:
+                continue
+            if mention.ambiguous and span.root.ent_type_ not in ("GPE", "NORP", "ORG"):
+                continue
+            if mention.kind == "demonym" and span.root.ent_type_ == "PERSON":
+                continue
+            for token in span:
+                self.token_country[token.i] = mention.code
+                self.token_kind[token.i] = mention.kind
+            if mention.possessive:
+                self.token_possessive.add(span.root.i)
+
+    def _country_of_token(self, token: Token) -> str | None:
+        return self.token_country.get(token.i)
+
+    def _register_people(self) -> None:
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            if any(t.i in self.token_country and self.token_kind.get(t.i) != "demonym"
+                   for t in ent):
+                continue
+            person = describe_person(ent, self._country_of_token)
+            person = self.state.people.remember(person)
+            for token in ent:
+                self.people_at[token.i] = person
+
+    def _country_before(self, index: int) -> str | None:
+        """The country a pronoun at token `index` most likely refers to."""
+        best = None
+        for i in range(index - 1, -1, -1):
+            code = self.token_country.get(i)
+            if code and code not in self.lex.non_actors and self.token_kind.get(i) != "demonym":
+                token = self.doc[i]
+                if token.dep_ in SUBJECT_DEPS or i in self.token_possessive:
+                    return code
+                best = best or code
+        return best or self.state.focus_country
+
+    def _person_before(self, index: int) -> Person | None:
+        for i in range(index - 1, -1, -1):
+            if i in self.people_at:
+                return self.people_at[i]
+        return self.state.people.last
+
+    def resolve(self, token: Token, speaker: Person | None) -> list[str]:
+        """The actor codes a noun phrase headed by `token` names (with its conjuncts)."""
+        codes: list[str] = []
+        for head in [token, *self._conjuncts(token)]:
+            code = self._resolve_one(head, speaker)
+            if code:
+                codes.append(code)
+            elif head.lower_ in GENERIC_GROUP_NOUNS:
+                for child in head.children:
+                    if child.dep_ == "prep" and child.lower_ in ("like", "including", "such"):
+                        for pobj in child.subtree:
+                            if pobj.dep_ == "pobj" or pobj.dep_ == "conj":
+                                code = self._resolve_one(pobj, speaker, allow_pronoun=False)
+                                if code:
+                                    codes.append(code)
+                    elif child.dep_ == "appos":
+                        codes.extend(self.resolve(child, speaker))
+        return list(dict.fromkeys(codes))
+
+    def _conjuncts(self, token: Token) -> list[Token]:
+        out = []
+        for child in token.children:
+            if child.dep_ == "conj":
+                out.append(child)
+                out.extend(self._conjuncts(child))
+        return out
+
+    def _resolve_one(self, token: Token, speaker: Person | None,
+                     allow_pronoun: bool = True) -> str | None:
+        if token.i in self.token_country:
+            kind = self.token_kind[token.i]
+            if kind in ("capital",) and not (token.dep_ in SUBJECT_DEPS
+                                             or token.i in self.token_possessive):
+                return None
+            return self.token_country[token.i]
+        if token.i in self.people_at:
+            person = self.people_at[token.i]
+            return person.country if person.official else None
+        lower = token.lower_
+        if allow_pronoun and lower in PRONOUNS_COUNTRY:
+            return self._country_before(token.i)
+        if allow_pronoun and lower in PRONOUNS_PERSON:
+            person = self._person_before(token.i)
+            return person.country if person and person.official else None
+        if allow_pronoun and lower in PRONOUNS_SPEAKER:
+            person = speaker or self.state.last_speaker
+            if person and person.country:
+                return person.country
+            return None
+        if token.pos_ == "PROPN" and token.ent_type_ == "PERSON":
+            person = self.state.people.get(token.text)
+            if person:
+                return person.country if person.official else None
+        # Modifiers of a head noun: "Romania's commitment", "the Belgian authorities",
+        # "Denmark's Defense Ministry", "Italian Prime Minister Giorgia Meloni".
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in self.token_country:
+                if child.i in self.token_possessive or child.dep_ != "poss" or True:
+                    return self.token_country[child.i]
+            if child.dep_ == "poss" and child.lower_ in PRONOUNS_COUNTRY and allow_pronoun:
+                if token.lemma_ in COUNTRY_NOUNS or token.lemma_ in self.lex.predicates:
+                    return self._country_before(child.i)
+            if child.dep_ == "compound" and child.i in self.people_at:
+                return self.people_at[child.i].country
+        if allow_pronoun and token.lemma_ in COUNTRY_NOUNS and any(
+                c.lower_ == "the" for c in token.children):
+            return self._country_before(token.i)
+        return None
+
+    # ---- speakers ---------------------------------------------------------------------------
+
+    def speaker_of(self, clause_head: Token) -> Person | None:
+        """The person a clause is reported from: subject of the nearest speech verb above."""
+        token = clause_head
+        for _ in range(12):
+            if token.lemma_ in self.lex.speech_verbs:
+                for child in token.children:
+                    if child.dep_ in ("nsubj", "nsubjpass"):
+                        person = self._person_for(child)
+                        if person:
+                            return person
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "according":
+                    for obj in child.subtree:
+                        person = self._person_for(obj)
+                        if person:
+                            return person
+            if token.head is token:
+                break
+            token = token.head
+        # "..., Tusk said." where the speech verb is a sibling clause
+        root = clause_head.sent.root
+        if root.lemma_ in self.lex.speech_verbs:
+            for child in root.children:
+                if child.dep_ in ("nsubj",):
+                    return self._person_for(child)
+        return None
+
+    def _person_for(self, token: Token) -> Person | None:
+        if token.i in self.people_at:
+            return self.people_at[token.i]
+        if token.lower_ in PRONOUNS_PERSON:
+            return self._person_before(token.i)
+        if token.i in self.token_country:
+            return Person(name=token.text, country=self.token_country[token.i], official=True)
+        code = self._resolve_one(token, None, allow_pronoun=False)
+        if code:
+            role, official = role_words(" ".join(t.text for t in token.subtree))
+            return Person(name=" ".join(t.text for t in token.subtree), country=code,
+                          role=role, official=official)
+        role, official = role_words(" ".join(t.text for t in token.subtree))
+        if role or not official:
+            return Person(name=" ".join(t.text for t in token.subtree), country=None,
+                          role=role, official=official)
+        return None
+
+    # ---- triggers and cues --------------------------------------------------------------------
+
+    def triggers(self) -> list[TriggerHit]:
+        """Contribution phrases in the sentence, plus sums of money (funding)."""
+        hits = []
+        taken: set[int] = set()
+        for match in self.lex.trigger_re.finditer(self.folded):
+            entry = self.lex.trigger_for(match.group())
+            span = self.doc.char_span(match.start(), match.end(), alignment_mode="expand")
+            if entry is None or span is None:
+                continue
+            hits.append(TriggerHit(entry.contribution, span, entry.weak))
+            taken.update(t.i for t in span)
+        for quantity in find_quantities(self.doc.text):
+            span = self.doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+            if span is None or not is_money(quantity) or any(t.i in taken for t in span):
+                continue
+            hits.append(TriggerHit("funding", span, True, quantity))
+        return hits
+
+    def cue_hits(self) -> list[tuple[Token, lexicons.Cue, set[int]]]:
+        """(anchor token, cue, token indices covered) for every cue match in the sentence."""
+        found = []
+        for regex, cue in self.lex.cues:
+            for match in regex.finditer(self.folded):
+                span = self.doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is None:
+                    continue
+                anchor = span[0]
+                if cue.tag and anchor.tag_ != cue.tag:
+                    continue
+                if cue.stance in ("leading",) and anchor.lower_ == "leading" and \
+                        anchor.head.lower_ in ("up",):
+                    continue
+                found.append((anchor, cue, {t.i for t in span}))
+        return found
+
+
+def _climb(trigger: Token) -> tuple[list[Token], Token, list[Token]]:
+    """Path from the trigger to its clause head, the clause head, and the heads above it.
+
+    The clause head is the first verb (or predicate) on the way up that has a subject, or where
+    a clause edge (advcl, relcl, ccomp...) is crossed. `above` continues to the sentence root
+    so that subjects and speakers of enclosing clauses can be inherited.
+    """
+    path = [trigger]
+    token = trigger
+    while True:
+        if any(c.dep_ in SUBJECT_DEPS for c in token.children) and token is not trigger:
+            break
+        if token.dep_ in CLAUSE_EDGES or token.head is token:
+            break
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token is not trigger:
+            break
+        token = token.head
+        path.append(token)
+    above = []
+    upper = token
+    while upper.head is not upper and len(above) < 20:
+        upper = upper.head
+        above.append(upper)
+    return path, token, above
+
+
+def _clause_tokens(head: Token, keep: Token, condition_marks: set[str]) -> set[int]:
+    """Tokens of the clause headed by `head`, without sub-clauses that do not contain `keep`,
+    except if-clauses (their condition belongs to the clause)."""
+    tokens = {t.i for t in head.subtree}
+    for token in head.subtree:
+        if token is head or token.dep_ not in (CLAUSE_EDGES | {"conj"}):
+            continue
+        if token.dep_ == "conj" and token.pos_ not in ("VERB", "AUX"):
+            continue
+        sub = {t.i for t in token.subtree}
+        if keep.i in sub:
+            continue
+        marks = {c.lower_ for c in token.children if c.dep_ in ("mark", "advmod", "aux")}
+        if token.dep_ == "advcl" and marks & condition_marks:
+            continue
+        tokens -= sub
+    return tokens
+
+
+def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
+    """All stances of the sentence held by `analyzer`, strongest stance per claim."""
+    lex = analyzer.lex
+    doc = analyzer.doc
+    cue_hits = analyzer.cue_hits()
+    results: list[RawStance] = []
+    hits = analyzer.triggers()
+    peacekeeping_spans = [h.span for h in hits if h.contribution == "peacekeeping"]
+    for hit in hits:
+        root = hit.span.root
+        # The recipients' forces are not a contribution ("train Ukrainian soldiers").
+        if any(c.i in analyzer.token_country and analyzer.token_country[c.i] in lex.non_actors
+               for c in root.children if c.dep_ in ("amod", "poss", "compound")):
+            continue
+        if any(t.i in analyzer.token_country and analyzer.token_country[t.i] in lex.non_actors
+               and analyzer.token_kind.get(t.i) == "demonym" for t in hit.span):
+            continue
+        contribution = hit.contribution
+        if contribution == "troops" and any(
+                root.i in {t.i for t in sp.root.subtree} or
+                (root.head.i in {t.i for t in sp} and root.dep_ == "pobj") or
+                (root.head.head.i in {t.i for t in sp}) for sp in peacekeeping_spans):
+            continue
+        path, head, above = _climb(root)
+        # Questions put to a government are not its answer.
+        if head.dep_ in ("ccomp", "advcl") and head.head.lemma_ in QUESTION_VERBS:
+            continue
+        if any(c.lower_ == "whether" for c in head.children if c.dep_ == "mark"):
+            continue
+        speaker = analyzer.speaker_of(head)
+        actors = _actors(analyzer, root, path, head, above, speaker)
+        if not actors:
+            continue
+        stance, confidence = _stance(analyzer, hit, path, head, cue_hits)
+        if stance is None:
+            continue
+        quantity = hit.quantity or _quantity_for(analyzer, contribution, root, head)
+        for code in actors:
+            if code in lex.non_actors:
+                continue
+            if speaker is not None:
+                if not speaker.official:
+                    continue
+                if speaker.country and speaker.country != code:
+                    continue
+            results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
+    return results
+
+
+def _actors(analyzer: SentenceAnalyzer, root: Token, path: list[Token], head: Token,
+            above: list[Token], speaker: Person | None) -> list[str]:
+    """Who holds the stance: the clause subject, else a possessive/demonym on the path, else
+    the subject of an enclosing clause."""
+    subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    # "with countries like Britain and France taking a leading role": acl's subject is its noun
+    if not subjects and head.dep_ == "acl":
+        subjects = [head.head]
+    for subject in subjects:
+        if subject.lower_ in RELATIVE_PRONOUNS:
+            continue
+        codes = analyzer.resolve(subject, speaker)
+        if codes:
+            return codes
+        if subject.pos_ in ("PROPN", "NOUN", "PRON") and subject.lower_ not in ("there",):
+            break
+    for token in path:
+        for child in token.children:
+            if child.dep_ in ("poss", "amod", "compound", "nmod") and \
+                    child.i in analyzer.token_country:
+                if analyzer.token_kind.get(child.i) == "capital" and \
+                        child.i not in analyzer.token_possessive:
+                    continue
+                return [analyzer.token_country[child.i]]
+    if subjects and subjects[0].lower_ not in RELATIVE_PRONOUNS | {"there"}:
+        return []
+    # Inherit: coordinated verbs, participles, xcomp and relative clauses share a subject.
+    for upper in above:
+        subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for subject in subs:
+            if subject.lower_ in RELATIVE_PRONOUNS:
+                continue
+            codes = analyzer.resolve(subject, speaker)
+            if codes:
+                return codes
+        if subs and not all(s.lower_ in RELATIVE_PRONOUNS for s in subs):
+            return []
+    return []
+
+
+def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head: Token,
+            cue_hits) -> tuple[str | None, float]:
+    """The stance a trigger's path and clause express, by DESIGN.md's precedence."""
+    lex = analyzer.lex
+    path_ids = {t.i for t in path}
+    clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
+    stances: set[str] = set()
+    consumed_neg: set[int] = set()
+    has_predicate = any(t.lemma_.lower() in lex.predicates for t in path if t is not hit.span.root
+                        or hit.contribution in ("coalition_membership",))
+    negations = _negations(path, analyzer.doc)
+    for anchor, cue, covered in cue_hits:
+        if covered & {t.i for t in hit.span}:
+            continue
+        if cue.scope == "path":
+            applies = anchor.i in path_ids or anchor.head.i in path_ids and anchor.dep_ in (
+                "aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp", "prep",
+                "auxpass", "npadvmod")
+        elif cue.scope == "clause":
+            applies = anchor.i in clause
+        else:
+            applies = True
+        if not applies:
+            continue
+        negs_in_cue = {n for n in negations if n in covered}
+        cue_negated = [n for n in negations if n not in covered and n not in consumed_neg and
+                       (analyzer.doc[n].head.i == anchor.i or
+                        analyzer.doc[n].head.i in covered or
+                        analyzer.doc[n].head.i == anchor.head.i and anchor.dep_ in ("aux",))]
+        consumed_neg |= negs_in_cue
+        if cue.negated and cue_negated:
+            stances.add(cue.negated)
+            consumed_neg.add(cue_negated[0])
+        else:
+            stances.add(cue.stance)
+    weak_ok = not hit.weak or len(path) <= 4
+    if not stances and not (has_predicate and weak_ok):
+        return None, 0.0
+    if not stances:
+        stances.add("committed")
+    remaining = [n for n in negations if n not in consumed_neg]
+    if remaining:
+        flipped = set()
+        for stance in stances:
+            flipped.add({"committed": "ruled_out", "considering": "ruled_out",
+                         "leading": "ruled_out", "conditional": "ruled_out",
+                         "ruled_out": "not_ruled_out"}.get(stance, stance))
+        stances = flipped
+    chosen = strongest_stance(stances)
+    confidence = 0.8 if len(stances) == 1 else 0.65
+    return chosen, confidence
+
+
+def _negations(path: list[Token], doc: Doc) -> list[int]:
+    """Negation tokens governing the path: "not", "never", "no" determiners."""
+    found = []
+    for token in path:
+        for child in token.children:
+            if child.dep_ == "neg" or (child.lower_ == "never" and child.dep_ == "advmod"):
+                found.append(child.i)
+            elif child.dep_ == "det" and child.lower_ == "no":
+                found.append(child.i)
+    return found
+
+
+def _quantity_for(analyzer: SentenceAnalyzer, contribution: str, root: Token,
+                  head: Token) -> Quantity | None:
+    """The amount in the trigger's clause that can measure this contribution."""
+    clause = {t.i for t in head.subtree}
+    best = None
+    for quantity in find_quantities(analyzer.doc.text):
+        span = analyzer.doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
+        if span is None or not ({t.i for t in span} & clause):
+            continue
+        money = is_money(quantity)
+        if money and contribution not in MONEY_QUANTITY_CONTRIBUTIONS:
+            continue
+        if quantity.unit == "personnel" and contribution not in PERSON_QUANTITY_CONTRIBUTIONS:
+            continue
+        if quantity.unit == "items" and contribution not in ITEM_QUANTITY_CONTRIBUTIONS:
+            continue
+        distance = abs(span.root.i - root.i)
+        if best is None or distance < best[0]:
+            best = (distance, quantity)
+    return best[1] if best else None
+
+
+def update_state(analyzer: SentenceAnalyzer, stances: list[RawStance]) -> None:
+    """Carry the sentence's focus country and speaker forward to the next sentence."""
+    state = analyzer.state
+    for token in analyzer.doc:
+        code = analyzer.token_country.get(token.i)
+        if code and code not in analyzer.lex.non_actors and (
+                token.dep_ in SUBJECT_DEPS or token.i in analyzer.token_possessive) and \
+                analyzer.token_kind.get(token.i) != "demonym":
+            state.focus_country = code
+    for stance in stances:
+        state.focus_country = stance.country
+    root = analyzer.doc[:].root
+    if root.lemma_ in analyzer.lex.speech_verbs:
+        speaker = analyzer.speaker_of(root)
+        if speaker:
+            state.last_speaker = speaker

@@ -1,0 +1,1 @@
+"""Reading sources into `SourceDocument`s and cutting pages into segments."""

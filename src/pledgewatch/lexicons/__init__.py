@@ -1,0 +1,143 @@
+"""Loading and validating the YAML lexicons that hold the extractor's knowledge.
+
+Every file is checked against a pydantic schema with `extra="forbid"` at load time, so a typo
+in a key fails loudly instead of silently disabling a rule.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from pledgewatch.errors import LexiconError
+from pledgewatch.model import CONTRIBUTIONS, STANCES
+
+LEXICON_DIR = Path(__file__).parent
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CountryEntry(_Strict):
+    code: str
+    kind: Literal["state", "igo"]
+    name: str
+    aliases: list[str] = []
+    demonyms: list[str] = []
+    capitals: list[str] = []
+    institutions: list[str] = []
+    ambiguous: list[str] = []
+
+
+class Trigger(_Strict):
+    """A phrase that names a kind of contribution."""
+
+    phrase: str
+    contribution: str
+    # The phrase names the contribution only when a stance predicate governs it (e.g. "forces").
+    weak: bool = False
+
+    @field_validator("contribution")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in CONTRIBUTIONS:
+            raise ValueError(f"unknown contribution {value!r}")
+        return value
+
+
+class Cue(_Strict):
+    """A phrase (regex, case-insensitive) that signals a stance where it governs a trigger."""
+
+    pattern: str
+    stance: str
+    # "path": the cue must sit on the path from the trigger to its actor;
+    # "clause": anywhere in the trigger's clause; "sentence": anywhere in the sentence.
+    scope: Literal["path", "clause", "sentence"] = "path"
+    # A cue that turns into its opposite under negation ("not rule out" -> not_ruled_out).
+    negated: str | None = None
+    # Only when the cue's first token has this fine-grained tag (modals: "MD", not "May").
+    tag: str | None = None
+
+    @field_validator("stance")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in STANCES and value != "none":
+            raise ValueError(f"unknown stance {value!r}")
+        return value
+
+
+class CueFile(_Strict):
+    cues: list[Cue]
+    # Verbs and predicate nouns that commit the subject to what they govern ("send", "pledge").
+    predicates: list[str]
+    # Verbs of saying that introduce a speaker ("said", "told").
+    speech_verbs: list[str]
+    # Subordinators that make an if-clause.
+    condition_marks: list[str]
+
+
+class RoleFile(_Strict):
+    # Titles that make a person speak for their government ("prime minister", "spokesperson").
+    official: list[str]
+    # Titles whose holders do not speak for the government ("opposition leader", "analyst").
+    unofficial: list[str]
+    # Countries that are never the actor of a stance in this domain (the target, the aggressor).
+    non_actors: list[str]
+
+
+def _load(name: str) -> object:
+    path = LEXICON_DIR / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LexiconError(f"lexicon {name}: {exc}") from None
+
+
+def _validated(name: str, model, data):
+    try:
+        return model.model_validate(data) if not isinstance(data, list) else [
+            model.model_validate(item) for item in data]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise LexiconError(f"lexicon {name}: {first['loc']}: {first['msg']}") from None
+
+
+@lru_cache(maxsize=1)
+def countries() -> list[CountryEntry]:
+    """The gazetteer of states and IGOs."""
+    return _validated("countries.yaml", CountryEntry, _load("countries.yaml"))
+
+
+@lru_cache(maxsize=1)
+def triggers() -> list[Trigger]:
+    """Contribution trigger phrases, flattened from contributions.yaml."""
+    data = _load("contributions.yaml")
+    if not isinstance(data, dict):
+        raise LexiconError("lexicon contributions.yaml: expected a mapping of contributions")
+    items = []
+    for contribution, spec in data.items():
+        spec = spec or {}
+        for phrase in spec.get("strong", []):
+            items.append({"phrase": phrase, "contribution": contribution})
+        for phrase in spec.get("weak", []):
+            items.append({"phrase": phrase, "contribution": contribution, "weak": True})
+        unknown = set(spec) - {"strong", "weak"}
+        if unknown:
+            raise LexiconError(f"lexicon contributions.yaml: {contribution}: unknown keys {unknown}")
+    return _validated("contributions.yaml", Trigger, items)
+
+
+@lru_cache(maxsize=1)
+def cues() -> CueFile:
+    """Stance cues, stance predicates, speech verbs and condition markers."""
+    return _validated("stance_cues.yaml", CueFile, _load("stance_cues.yaml"))
+
+
+@lru_cache(maxsize=1)
+def roles() -> RoleFile:
+    """Who speaks for a government, and who never is an actor."""
+    return _validated("roles.yaml", RoleFile, _load("roles.yaml"))

@@ -1,0 +1,132 @@
+"""The records that flow through pledgewatch: one definition of each, used everywhere.
+
+The extractor, the CLI, and later the store and the API all speak in these dataclasses, so
+that a field added here is a field added to every output. `to_dict()` gives the JSON shape of
+DESIGN.md section 3.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+CONTRIBUTIONS: tuple[str, ...] = (
+    "troops", "peacekeeping", "weapons", "air_defence", "intelligence", "logistics",
+    "training", "funding", "coalition_membership", "security_guarantee", "other",
+)
+
+# The precedence of DESIGN.md: when several stances apply to one claim, the first wins.
+STANCES: tuple[str, ...] = (
+    "ruled_out", "not_ruled_out", "reconsidering", "uncertain", "conditional",
+    "considering", "leading", "committed",
+)
+
+
+def strongest_stance(candidates: set[str] | list[str]) -> str | None:
+    """Pick the stance that DESIGN.md's precedence puts first among `candidates`."""
+    for stance in STANCES:
+        if stance in candidates:
+            return stance
+    return None
+
+
+@dataclass(slots=True)
+class Quantity:
+    """An amount as written ("over 10,000 soldiers") with its parsed value and unit."""
+
+    text: str
+    value: float | None = None
+    unit: str | None = None
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(slots=True)
+class Stance:
+    """One claim about one country's own position on one contribution."""
+
+    country: str
+    contribution: str
+    stance: str
+    evidence: str
+    start: int
+    end: int
+    segment: int = 0
+    quantity: str | None = None
+    quantity_value: float | None = None
+    quantity_unit: str | None = None
+    target: str = "UKR"
+    speaker: str | None = None
+    speaker_role: str | None = None
+    date: str | None = None
+    confidence: float = 0.5
+
+    def key(self) -> tuple[str, str, str]:
+        """The triple the evaluation scores."""
+        return (self.country, self.contribution, self.stance)
+
+
+@dataclass(slots=True)
+class Event:
+    """A PLOVER-coded political event (filled by the event coder of a later issue)."""
+
+    event_type: str
+    actor: str | None
+    recipient: str | None
+    evidence: str
+    start: int
+    end: int
+    segment: int = 0
+    mode: str | None = None
+    context: str | None = None
+    date: str | None = None
+    location: str | None = None
+    confidence: float = 0.5
+
+
+@dataclass(slots=True)
+class Segment:
+    """A self-contained part of a page: the main article or one teaser item."""
+
+    index: int
+    kind: str  # "article" | "teaser"
+    title: str | None
+    start: int
+    end: int
+    date: str | None = None
+
+
+@dataclass(slots=True)
+class SourceDocument:
+    """A text as read from a source, before extraction."""
+
+    id: str
+    text: str
+    source: str
+    title: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class DocumentResult:
+    """Everything extraction found in one document, or the reason it was skipped."""
+
+    id: str
+    source: str
+    title: str | None
+    published: str | None
+    fingerprint: str
+    segments: list[Segment] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    skipped: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of DESIGN.md section 3."""
+        data = asdict(self)
+        if data["skipped"] is None:
+            del data["skipped"]
+        if data["url"] is None:
+            del data["url"]
+        return data

@@ -1,0 +1,1 @@
+"""The English pipeline and the resolution of names to actors (countries, IGOs, people)."""

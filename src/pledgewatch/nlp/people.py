@@ -1,0 +1,120 @@
+"""People and their roles: who a speaker is and which government, if any, they speak for.
+
+"Cristian Diaconescu, the Romanian president's advisor on defense" and "Italian Prime Minister
+Giorgia Meloni" both bind a PERSON entity to a country through the words around the name: the
+title before it (compound and modifier tokens), an apposition after it, or "of <country>" in
+the title. A person seen once is remembered by surname for the rest of the document, so a later
+"Meloni said" or "he said" still resolves.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from pledgewatch import lexicons
+
+
+@dataclass(slots=True)
+class Person:
+    """A named person and what the text says about their office."""
+
+    name: str
+    country: str | None = None
+    role: str | None = None
+    official: bool = True
+
+
+@lru_cache(maxsize=1)
+def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    roles = lexicons.roles()
+
+    def compile_(words: list[str]) -> re.Pattern[str]:
+        alternatives = sorted((re.escape(w) for w in words), key=len, reverse=True)
+        return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+    return compile_(roles.official), compile_(roles.unofficial)
+
+
+def role_words(text: str) -> tuple[str | None, bool]:
+    """The role named in `text` (longest official title) and whether it speaks officially."""
+    official, unofficial = _role_patterns()
+    if unofficial.search(text):
+        return unofficial.search(text).group().lower(), False
+    found = official.findall(text)
+    if not found:
+        return None, True
+    return max(found, key=len).lower(), True
+
+
+@dataclass
+class PeopleRegistry:
+    """Persons met so far in a document, found by full name or surname."""
+
+    by_key: dict[str, Person] = field(default_factory=dict)
+    last: Person | None = None
+
+    def remember(self, person: Person) -> Person:
+        """Store or merge `person`; later mentions fill in what earlier ones lacked."""
+        known = self.get(person.name)
+        if known:
+            known.country = known.country or person.country
+            known.role = known.role or person.role
+            known.official = known.official and person.official
+            person = known
+        else:
+            parts = person.name.split()
+            self.by_key[person.name] = person
+            if len(parts) > 1:
+                self.by_key.setdefault(parts[-1], person)
+        self.last = person
+        return person
+
+    def get(self, name: str) -> Person | None:
+        """The person known by this full name or surname."""
+        name = name.removesuffix("'s").removesuffix("'").strip()
+        if name in self.by_key:
+            return self.by_key[name]
+        parts = name.split()
+        return self.by_key.get(parts[-1]) if parts else None
+
+
+def describe_person(ent: Span, country_of_token) -> Person:
+    """Build a Person for a PERSON entity from its title and apposition.
+
+    `country_of_token(token)` returns the actor code a single token names, if any (demonym,
+    country name, possessive).
+    """
+    doc = ent.doc
+    head = ent.root
+    context: list[Token] = []
+    # Title words before the name: the left part of the name's own subtree, plus a title noun
+    # the name is attached to ("President of France Emmanuel Macron").
+    left = head.left_edge.i
+    context.extend(doc[left:ent.start])
+    for child in head.children:
+        if child.dep_ == "appos" or (child.dep_ in ("prep",) and child.text.lower() == "of"):
+            context.extend(child.subtree)
+    if head.dep_ == "appos":
+        context.extend(t for t in head.head.subtree if t.i < ent.start or t.i >= ent.end)
+    elif head.dep_ in ("compound",) and head.head.i >= ent.end:
+        context.extend(doc[ent.end:head.head.i + 1])
+    # Window fallback: up to six title-like tokens right before the name.
+    window_start = max(ent.sent.start, ent.start - 6)
+    for token in doc[window_start:ent.start]:
+        if token not in context:
+            context.append(token)
+    country = None
+    for token in sorted(context, key=lambda t: -t.i):
+        code = country_of_token(token)
+        if code:
+            country = code
+            break
+    role_text = " ".join(t.text for t in sorted(context, key=lambda t: t.i)
+                         if t.i < ent.start and t.i >= window_start)
+    appos_text = " ".join(t.text for t in context if t.i >= ent.end)
+    role, official = role_words(role_text + " " + appos_text)
+    name = ent.text.removesuffix("'s").removesuffix("’s").strip()
+    return Person(name=name, country=country, role=role, official=official)

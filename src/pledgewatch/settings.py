@@ -1,0 +1,21 @@
+"""Limits and defaults, declared once (name, default, why) so code and docs agree.
+
+Article text is attacker-controlled: every size that bounds work lives here.
+"""
+from __future__ import annotations
+
+# Largest input file or stdin stream we read (bytes). A 50 MB page is an error, not a hang.
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+# Largest single document text (characters), e.g. one JSONL line's "text".
+MAX_DOCUMENT_CHARS = 2_000_000
+# Longest JSONL line (bytes) we try to decode.
+MAX_JSONL_LINE_BYTES = 4 * 1024 * 1024
+# Sentences longer than this (characters) are cut into windows before parsing, so a page with
+# no punctuation cannot make the parser's cost explode.
+MAX_SENTENCE_CHARS = 1_500
+# Share of control/undecodable characters above which a file is treated as binary.
+MAX_BINARY_RATIO = 0.05
+# Texts shorter than this many letters are too short to judge their language; assumed English.
+MIN_LANGUAGE_LETTERS = 40
+# Batch size for the spaCy pipe over candidate sentences.
+PARSE_BATCH_SIZE = 64
