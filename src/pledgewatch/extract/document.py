@@ -17,7 +17,7 @@ from pledgewatch.extract.stances import (
 from pledgewatch.ingest.dates import explicit_date, normalise_date
 from pledgewatch.ingest.decode import fold_typography
 from pledgewatch.ingest.language import detect_language
-from pledgewatch.ingest.segment import segment_text
+from pledgewatch.ingest.segment import is_headline, segment_text
 from pledgewatch.model import DocumentResult, Segment, SourceDocument, Stance
 from pledgewatch.nlp.gazetteer import gazetteer
 from pledgewatch.nlp.people import role_words
@@ -68,6 +68,40 @@ def split_sentences(text: str) -> list[Sentence]:
                     sentences.append(Sentence(start, end, number))
         offset += len(line) + 1
     return sentences
+
+
+_WORD_RE = re.compile(r"[A-Za-z][a-z]+")
+# A capitalised word after a lower-case word or a comma, in running text: a name.
+_MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+")
+
+
+def names_in_running_text(text: str) -> set[str]:
+    """Words the document capitalises mid-sentence outside headlines: probably names."""
+    names: set[str] = set()
+    for line in text.split("\n"):
+        if not is_headline(line):
+            names.update(_MID_SENTENCE_NAME.findall(line[:20000]))
+    return names
+
+
+def truecase_headline(text: str, names: set[str]) -> str:
+    """Lower-case the common words of a Title Case headline (same length, offsets kept).
+
+    The parser reads "UK Reconsiders Troop Deployment" as one long name; "UK reconsiders troop
+    deployment" parses as a sentence. Country names and words that the rest of the document
+    capitalises mid-sentence (names such as "Putin") keep their capitals.
+    """
+    covered = {i for m in gazetteer().find(text) for i in range(m.start, m.end)}
+    out = list(text)
+    for match in _WORD_RE.finditer(text):
+        if match.start() not in covered and match.group() not in names:
+            out[match.start()] = out[match.start()].lower()
+    return "".join(out)
+
+
+def _parse_text(text: str, names: set[str]) -> str:
+    folded = fold_typography(text)
+    return truecase_headline(folded, names) if is_headline(folded) else folded
 
 
 def _introduces_person(text: str) -> bool:
@@ -129,12 +163,13 @@ def _extract_one(source: SourceDocument, default_date: str | None,
     if result.segments and result.title is None:
         result.title = result.segments[0].title
     nlp = load_parser()
+    names = names_in_running_text(fold_typography(text))
     for segment in result.segments:
         seg_text = text[segment.start:segment.end]
         sentences = split_sentences(seg_text)
         _select(seg_text, sentences, parse_all)
         chosen = [s for s in sentences if s.parse]
-        docs = nlp.pipe((fold_typography(seg_text[s.start:s.end]) for s in chosen),
+        docs = nlp.pipe((_parse_text(seg_text[s.start:s.end], names) for s in chosen),
                         batch_size=PARSE_BATCH_SIZE)
         state = DiscourseState()
         for sentence, doc in zip(chosen, docs):

@@ -45,7 +45,13 @@ COUNTRY_NOUNS = {"country", "government", "nation", "republic", "kingdom", "auth
                  "administration", "state", "cabinet", "parliament", "ministry", "capital"}
 GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "members",
                        "governments", "leaders"}
+# Nouns that stand for a contribution named elsewhere in the sentence or paragraph
+# ("taking a leading role in the deployment", "Sweden will not take part in it").
+GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative",
+                     "operation", "action", "plan", "contribution", "participation", "presence",
+                     "it", "this", "such", "scenario", "move", "idea", "proposal", "coalition"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
+PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
 ITEM_QUANTITY_CONTRIBUTIONS = {"weapons", "air_defence"}
 MONEY_QUANTITY_CONTRIBUTIONS = {"funding", "air_defence", "weapons"}
@@ -80,6 +86,8 @@ class DiscourseState:
     people: PeopleRegistry = field(default_factory=PeopleRegistry)
     focus_country: str | None = None
     last_speaker: Person | None = None
+    last_contribution: str | None = None
+    open_quote: bool = False
 
 
 class Lexicon:
@@ -259,10 +267,11 @@ class SentenceAnalyzer:
                 return person.country if person.official else None
         # Modifiers of a head noun: "Romania's commitment", "the Belgian authorities",
         # "Denmark's Defense Ministry", "Italian Prime Minister Giorgia Meloni".
+        if token.lower_ in GENERIC_GROUP_NOUNS:
+            return None  # "NATO allies", "European countries" are not one actor
         for child in token.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in self.token_country:
-                if child.i in self.token_possessive or child.dep_ != "poss" or True:
-                    return self.token_country[child.i]
+                return self.token_country[child.i]
             if child.dep_ == "poss" and child.lower_ in PRONOUNS_COUNTRY and allow_pronoun:
                 if token.lemma_ in COUNTRY_NOUNS or token.lemma_ in self.lex.predicates:
                     return self._country_before(child.i)
@@ -291,7 +300,7 @@ class SentenceAnalyzer:
                         person = self._person_for(obj)
                         if person:
                             return person
-            if token.head is token:
+            if token.head.i == token.i:
                 break
             token = token.head
         # "..., Tusk said." where the speech verb is a sibling clause
@@ -300,6 +309,9 @@ class SentenceAnalyzer:
             for child in root.children:
                 if child.dep_ in ("nsubj",):
                     return self._person_for(child)
+        # A quotation that goes on from an earlier sentence keeps its speaker.
+        if self.state.open_quote or self.doc.text.lstrip().startswith('"'):
+            return self.state.last_speaker
         return None
 
     def _person_for(self, token: Token) -> Person | None:
@@ -358,7 +370,7 @@ class SentenceAnalyzer:
         return found
 
 
-def _climb(trigger: Token) -> tuple[list[Token], Token, list[Token]]:
+def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, list[Token]]:
     """Path from the trigger to its clause head, the clause head, and the heads above it.
 
     The clause head is the first verb (or predicate) on the way up that has a subject, or where
@@ -368,17 +380,21 @@ def _climb(trigger: Token) -> tuple[list[Token], Token, list[Token]]:
     path = [trigger]
     token = trigger
     while True:
-        if any(c.dep_ in SUBJECT_DEPS for c in token.children) and token is not trigger:
+        if any(c.dep_ in SUBJECT_DEPS for c in token.children) and token.i != trigger.i:
             break
-        if token.dep_ in CLAUSE_EDGES or token.head is token:
+        if token.dep_ in CLAUSE_EDGES or token.head.i == token.i:
             break
-        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token is not trigger:
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.i != trigger.i:
+            break
+        # "the coalition providing arms": the noun, not the sentence subject, does the acting;
+        # "its plans to deploy troops" goes on up to whoever holds the plans.
+        if token.dep_ == "acl" and token.head.lemma_ not in predicates and token.i != trigger.i:
             break
         token = token.head
         path.append(token)
     above = []
     upper = token
-    while upper.head is not upper and len(above) < 20:
+    while upper.head.i != upper.i and len(above) < 20:
         upper = upper.head
         above.append(upper)
     return path, token, above
@@ -389,7 +405,7 @@ def _clause_tokens(head: Token, keep: Token, condition_marks: set[str]) -> set[i
     except if-clauses (their condition belongs to the clause)."""
     tokens = {t.i for t in head.subtree}
     for token in head.subtree:
-        if token is head or token.dep_ not in (CLAUSE_EDGES | {"conj"}):
+        if token.i == head.i or token.dep_ not in (CLAUSE_EDGES | {"conj"}):
             continue
         if token.dep_ == "conj" and token.pos_ not in ("VERB", "AUX"):
             continue
@@ -409,31 +425,28 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     doc = analyzer.doc
     cue_hits = analyzer.cue_hits()
     results: list[RawStance] = []
-    hits = analyzer.triggers()
-    peacekeeping_spans = [h.span for h in hits if h.contribution == "peacekeeping"]
+    hits = [hit for hit in analyzer.triggers() if _is_contribution(analyzer, hit)]
+    peacekeeping = [h for h in hits if h.contribution == "peacekeeping"]
+    peacekeeping_heads = {_climb(p.span.root, lex.predicates)[1].i for p in peacekeeping}
+    hits = [h for h in hits if not (h.contribution == "troops" and (
+        any(_nested(h.span.root, p.span) for p in peacekeeping) or
+        _climb(h.span.root, lex.predicates)[1].i in peacekeeping_heads))]
+    hits.extend(_generic_hits(analyzer, hits))
     for hit in hits:
         root = hit.span.root
-        # The recipients' forces are not a contribution ("train Ukrainian soldiers").
-        if any(c.i in analyzer.token_country and analyzer.token_country[c.i] in lex.non_actors
-               for c in root.children if c.dep_ in ("amod", "poss", "compound")):
-            continue
-        if any(t.i in analyzer.token_country and analyzer.token_country[t.i] in lex.non_actors
-               and analyzer.token_kind.get(t.i) == "demonym" for t in hit.span):
-            continue
         contribution = hit.contribution
-        if contribution == "troops" and any(
-                root.i in {t.i for t in sp.root.subtree} or
-                (root.head.i in {t.i for t in sp} and root.dep_ == "pobj") or
-                (root.head.head.i in {t.i for t in sp}) for sp in peacekeeping_spans):
+        path, head, above = _climb(root, lex.predicates)
+        # What a country would do in an if-clause is the condition, not its stance.
+        if head.dep_ == "advcl" and any(c.lower_ in lex.condition_marks
+                                        for c in head.children if c.dep_ == "mark"):
             continue
-        path, head, above = _climb(root)
         # Questions put to a government are not its answer.
         if head.dep_ in ("ccomp", "advcl") and head.head.lemma_ in QUESTION_VERBS:
             continue
         if any(c.lower_ == "whether" for c in head.children if c.dep_ == "mark"):
             continue
         speaker = analyzer.speaker_of(head)
-        actors = _actors(analyzer, root, path, head, above, speaker)
+        actors = _actors(analyzer, contribution, path, head, above, speaker)
         if not actors:
             continue
         stance, confidence = _stance(analyzer, hit, path, head, cue_hits)
@@ -452,11 +465,59 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     return results
 
 
-def _actors(analyzer: SentenceAnalyzer, root: Token, path: list[Token], head: Token,
+def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
+    """False for the recipients' or the aggressor's own forces ("train Ukrainian soldiers")."""
+    non_actors = analyzer.lex.non_actors
+    root = hit.span.root
+    for token in [*hit.span, *(c for c in root.children if c.dep_ in ("amod", "poss", "compound"))]:
+        if analyzer.token_country.get(token.i) in non_actors and \
+                analyzer.token_kind.get(token.i) in ("demonym", "name"):
+            return False
+    return True
+
+
+def _nested(token: Token, span: Span) -> bool:
+    """True if `token` sits inside the noun phrase of `span` ("mission of 10,000 soldiers")."""
+    ids = {t.i for t in span}
+    return token.i in {t.i for t in span.root.subtree} or token.head.i in ids or \
+        token.head.head.i in ids
+
+
+def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[TriggerHit]:
+    """Generic nouns ("the deployment", "a leading role") that stand for the nearest
+    contribution named in the sentence, or the one the paragraph was about."""
+    taken = {t.i for hit in hits for t in hit.span}
+    generic = []
+    for token in analyzer.doc:
+        if token.lower_ not in GENERIC_REFERENTS or token.i in taken:
+            continue
+        if token.dep_ not in ("dobj", "pobj", "attr", "nsubjpass") or (
+                token.pos_ == "PRON" and token.dep_ not in ("dobj", "pobj")):
+            continue
+        nearest = min(hits, key=lambda h: abs(h.span.root.i - token.i), default=None)
+        contribution = nearest.contribution if nearest else analyzer.state.last_contribution
+        if contribution is None or contribution == "coalition_membership" and \
+                token.lower_ != "coalition":
+            continue
+        if token.lower_ == "coalition":
+            continue
+        generic.append(TriggerHit(contribution, analyzer.doc[token.i:token.i + 1], True))
+    return generic
+
+
+def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], head: Token,
             above: list[Token], speaker: Person | None) -> list[str]:
     """Who holds the stance: the clause subject, else a possessive/demonym on the path, else
     the subject of an enclosing clause."""
     subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    # "led by Britain and France": the agent of a passive is its real subject.
+    for token in path:
+        for child in token.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    codes = analyzer.resolve(obj, speaker) if obj.dep_ == "pobj" else []
+                    if codes:
+                        return codes
     # "with countries like Britain and France taking a leading role": acl's subject is its noun
     if not subjects and head.dep_ == "acl":
         subjects = [head.head]
@@ -468,13 +529,18 @@ def _actors(analyzer: SentenceAnalyzer, root: Token, path: list[Token], head: To
             return codes
         if subject.pos_ in ("PROPN", "NOUN", "PRON") and subject.lower_ not in ("there",):
             break
+    # "Italian troops", "Romania's commitment": a possessive names the actor of any noun on the
+    # path; a demonym only names who troops belong to ("US weapons" says where arms are made).
+    personnel = contribution in PERSONNEL_CONTRIBUTIONS
     for token in path:
         for child in token.children:
-            if child.dep_ in ("poss", "amod", "compound", "nmod") and \
-                    child.i in analyzer.token_country:
-                if analyzer.token_kind.get(child.i) == "capital" and \
-                        child.i not in analyzer.token_possessive:
-                    continue
+            if child.dep_ not in ("poss", "amod", "compound", "nmod") or \
+                    child.i not in analyzer.token_country:
+                continue
+            possessive = child.i in analyzer.token_possessive or child.dep_ == "poss"
+            if analyzer.token_kind.get(child.i) == "capital" and not possessive:
+                continue
+            if possessive or personnel:
                 return [analyzer.token_country[child.i]]
     if subjects and subjects[0].lower_ not in RELATIVE_PRONOUNS | {"there"}:
         return []
@@ -500,8 +566,11 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
     clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
     stances: set[str] = set()
     consumed_neg: set[int] = set()
-    has_predicate = any(t.lemma_.lower() in lex.predicates for t in path if t is not hit.span.root
-                        or hit.contribution in ("coalition_membership",))
+    # The predicate must be the clause's own verb or a verb/adjective under it: in "Yoon
+    # denounced North Korea's troop dispatch" the noun "dispatch" commits nobody.
+    has_predicate = head.lemma_.lower() in lex.predicates or any(
+        t.lemma_.lower() in lex.predicates and t.pos_ in ("VERB", "AUX", "ADJ")
+        for t in path if t.i != hit.span.root.i)
     negations = _negations(path, analyzer.doc)
     for anchor, cue, covered in cue_hits:
         if covered & {t.i for t in hit.span}:
@@ -590,8 +659,11 @@ def update_state(analyzer: SentenceAnalyzer, stances: list[RawStance]) -> None:
             state.focus_country = code
     for stance in stances:
         state.focus_country = stance.country
+        state.last_contribution = stance.contribution
     root = analyzer.doc[:].root
     if root.lemma_ in analyzer.lex.speech_verbs:
         speaker = analyzer.speaker_of(root)
         if speaker:
             state.last_speaker = speaker
+    if analyzer.doc.text.count('"') % 2:
+        state.open_quote = not state.open_quote
