@@ -16,3 +16,13 @@ class LexiconError(PledgewatchError):
     """A lexicon data file does not match its schema."""
 
     exit_code = 3
+
+
+class EvalError(PledgewatchError):
+    """A gold or prediction file for `pledgewatch eval` is missing or not in a scorable shape."""
+
+
+class ModelError(PledgewatchError):
+    """The English spaCy model is missing or not the pinned version (an installation problem)."""
+
+    exit_code = 3

@@ -167,6 +167,12 @@ def _extract_one(source: SourceDocument, default_date: str | None,
     for segment in result.segments:
         seg_text = text[segment.start:segment.end]
         sentences = split_sentences(seg_text)
+        if segment.kind == "article" and segment.title and \
+                seg_text.startswith(segment.title) and "\n" in seg_text:
+            # An article's headline is the editor's summary of the story, not an attributed
+            # statement; the body carries the statements (a teaser's headline is kept: it is
+            # all the teaser has).
+            sentences = [s for s in sentences if s.start >= len(segment.title)]
         _select(seg_text, sentences, parse_all)
         chosen = [s for s in sentences if s.parse]
         docs = nlp.pipe((_parse_text(seg_text[s.start:s.end], names) for s in chosen),

@@ -36,7 +36,7 @@ PATH_DEPS = {"dobj", "pobj", "prep", "pcomp", "xcomp", "acl", "compound", "amod"
              "conj", "advmod", "nummod", "poss", "quantmod", "dep", "cc", "det", "case", "relcl",
              "advcl", "ccomp", "csubj", "parataxis", "ROOT", "auxpass", "aux", "neg", "punct"}
 # Edges that end a clause: above them, cues no longer apply to the trigger.
-CLAUSE_EDGES = {"advcl", "ccomp", "parataxis", "relcl", "csubj"}
+CLAUSE_EDGES = {"advcl", "ccomp", "parataxis", "relcl"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 PRONOUNS_COUNTRY = {"it", "its", "itself"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
@@ -380,8 +380,15 @@ def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, li
     path = [trigger]
     token = trigger
     while True:
-        if any(c.dep_ in SUBJECT_DEPS for c in token.children) and token.i != trigger.i:
+        subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
+        relative = subjects and all(c.lower_ in RELATIVE_PRONOUNS for c in subjects) and \
+            token.dep_ == "relcl"
+        if subjects and token.i != trigger.i and not relative:
             break
+        if relative and token.i != trigger.i:
+            token = token.head
+            path.append(token)
+            continue
         if token.dep_ in CLAUSE_EDGES or token.head.i == token.i:
             break
         if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.i != trigger.i:
@@ -426,11 +433,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     cue_hits = analyzer.cue_hits()
     results: list[RawStance] = []
     hits = [hit for hit in analyzer.triggers() if _is_contribution(analyzer, hit)]
-    peacekeeping = [h for h in hits if h.contribution == "peacekeeping"]
-    peacekeeping_heads = {_climb(p.span.root, lex.predicates)[1].i for p in peacekeeping}
-    hits = [h for h in hits if not (h.contribution == "troops" and (
-        any(_nested(h.span.root, p.span) for p in peacekeeping) or
-        _climb(h.span.root, lex.predicates)[1].i in peacekeeping_heads))]
+    hits = _absorb(hits)
     hits.extend(_generic_hits(analyzer, hits))
     for hit in hits:
         root = hit.span.root
@@ -474,6 +477,29 @@ def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
                 analyzer.token_kind.get(token.i) in ("demonym", "name"):
             return False
     return True
+
+
+# Within one sentence, the more specific contribution names what the general one is for:
+# "soldiers" on a "peacekeeping mission" are peacekeeping (dev README, judgement 2), "funding"
+# for "air defence" is air_defence (DESIGN.md: money earmarked for air defence).
+ABSORBED_BY = {"troops": "peacekeeping", "funding": "air_defence"}
+
+
+def _absorb(hits: list[TriggerHit]) -> list[TriggerHit]:
+    """Rename or drop triggers that another trigger of the sentence makes more specific."""
+    present = {h.contribution for h in hits}
+    personnel = [h for h in hits if h.contribution in PERSONNEL_CONTRIBUTIONS]
+    kept = []
+    for hit in hits:
+        if ABSORBED_BY.get(hit.contribution) in present:
+            hit = TriggerHit(ABSORBED_BY[hit.contribution], hit.span, hit.weak, hit.quantity)
+        # "Italian troops on the ground for security guarantees": what troops are for is not a
+        # second contribution.
+        if hit.contribution not in PERSONNEL_CONTRIBUTIONS and any(
+                _nested(hit.span.root, p.span) for p in personnel):
+            continue
+        kept.append(hit)
+    return kept
 
 
 def _nested(token: Token, span: Span) -> bool:
@@ -521,28 +547,35 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     # "with countries like Britain and France taking a leading role": acl's subject is its noun
     if not subjects and head.dep_ == "acl":
         subjects = [head.head]
+    path_ids = {t.i for t in path}
+    blocking_subject = False
     for subject in subjects:
         if subject.lower_ in RELATIVE_PRONOUNS:
             continue
         codes = analyzer.resolve(subject, speaker)
         if codes:
             return codes
-        if subject.pos_ in ("PROPN", "NOUN", "PRON") and subject.lower_ not in ("there",):
-            break
+        # A named subject that is no country ("Our partners", "European officials") holds the
+        # clause: a demonym further down ("Polish troops") does not make Poland the actor.
+        if subject.i not in path_ids and subject.pos_ in ("PROPN", "NOUN") and \
+                subject.dep_ != "csubj":
+            blocking_subject = True
     # "Italian troops", "Romania's commitment": a possessive names the actor of any noun on the
     # path; a demonym only names who troops belong to ("US weapons" says where arms are made).
     personnel = contribution in PERSONNEL_CONTRIBUTIONS
-    for token in path:
-        for child in token.children:
-            if child.dep_ not in ("poss", "amod", "compound", "nmod") or \
-                    child.i not in analyzer.token_country:
-                continue
-            possessive = child.i in analyzer.token_possessive or child.dep_ == "poss"
-            if analyzer.token_kind.get(child.i) == "capital" and not possessive:
-                continue
-            if possessive or personnel:
-                return [analyzer.token_country[child.i]]
-    if subjects and subjects[0].lower_ not in RELATIVE_PRONOUNS | {"there"}:
+    if not blocking_subject:
+        for token in path:
+            for child in token.children:
+                if child.dep_ not in ("poss", "amod", "compound", "nmod") or \
+                        child.i not in analyzer.token_country:
+                    continue
+                possessive = child.i in analyzer.token_possessive or child.dep_ == "poss"
+                if analyzer.token_kind.get(child.i) == "capital" and not possessive:
+                    continue
+                if possessive or personnel:
+                    return [analyzer.token_country[child.i]]
+    if blocking_subject or head.dep_ == "acl" or any(
+            s.lower_ not in RELATIVE_PRONOUNS | {"there", "it"} for s in subjects):
         return []
     # Inherit: coordinated verbs, participles, xcomp and relative clauses share a subject.
     for upper in above:
@@ -577,7 +610,7 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
             continue
         if cue.scope == "path":
             applies = anchor.i in path_ids or anchor.head.i in path_ids and anchor.dep_ in (
-                "aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp", "prep",
+                "aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
                 "auxpass", "npadvmod")
         elif cue.scope == "clause":
             applies = anchor.i in clause
@@ -606,8 +639,7 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
         flipped = set()
         for stance in stances:
             flipped.add({"committed": "ruled_out", "considering": "ruled_out",
-                         "leading": "ruled_out", "conditional": "ruled_out",
-                         "ruled_out": "not_ruled_out"}.get(stance, stance))
+                         "leading": "ruled_out", "conditional": "ruled_out"}.get(stance, stance))
         stances = flipped
     chosen = strongest_stance(stances)
     confidence = 0.8 if len(stances) == 1 else 0.65

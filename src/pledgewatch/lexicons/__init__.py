@@ -89,6 +89,15 @@ class RoleFile(_Strict):
     non_actors: list[str]
 
 
+class KnownPerson(_Strict):
+    """An office holder whose country the text may not spell out."""
+
+    name: str
+    country: str
+    role: str
+    aliases: list[str] = []
+
+
 def _load(name: str) -> object:
     path = LEXICON_DIR / name
     try:
@@ -141,3 +150,9 @@ def cues() -> CueFile:
 def roles() -> RoleFile:
     """Who speaks for a government, and who never is an actor."""
     return _validated("roles.yaml", RoleFile, _load("roles.yaml"))
+
+
+@lru_cache(maxsize=1)
+def known_people() -> list[KnownPerson]:
+    """Office holders from people.yaml."""
+    return _validated("people.yaml", KnownPerson, _load("people.yaml"))

@@ -49,6 +49,16 @@ def role_words(text: str) -> tuple[str | None, bool]:
     return max(found, key=len).lower(), True
 
 
+@lru_cache(maxsize=1)
+def _known_people() -> dict[str, lexicons.KnownPerson]:
+    index: dict[str, lexicons.KnownPerson] = {}
+    for person in lexicons.known_people():
+        for name in (person.name, *person.aliases):
+            index.setdefault(name, person)
+            index.setdefault(name.split()[-1], person)
+    return index
+
+
 @dataclass
 class PeopleRegistry:
     """Persons met so far in a document, found by full name or surname."""
@@ -59,6 +69,11 @@ class PeopleRegistry:
     def remember(self, person: Person) -> Person:
         """Store or merge `person`; later mentions fill in what earlier ones lacked."""
         known = self.get(person.name)
+        if known and known.name not in self.by_key and known.name.split()[-1] not in self.by_key:
+            # an office holder from people.yaml, met for the first time in this document
+            person.country = person.country or known.country
+            person.role = person.role or known.role
+            known = None
         if known:
             known.country = known.country or person.country
             known.role = known.role or person.role
@@ -73,12 +88,18 @@ class PeopleRegistry:
         return person
 
     def get(self, name: str) -> Person | None:
-        """The person known by this full name or surname."""
+        """The person known by this full name or surname (met in this document, else an
+        office holder from people.yaml)."""
         name = name.removesuffix("'s").removesuffix("'").strip()
-        if name in self.by_key:
-            return self.by_key[name]
         parts = name.split()
-        return self.by_key.get(parts[-1]) if parts else None
+        for key in (name, parts[-1] if parts else ""):
+            if key in self.by_key:
+                return self.by_key[key]
+        for key in (name, parts[-1] if parts else ""):
+            known = _known_people().get(key)
+            if known:
+                return Person(known.name, known.country, known.role, True)
+        return None
 
 
 def describe_person(ent: Span, country_of_token) -> Person:
