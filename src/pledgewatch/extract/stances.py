@@ -50,6 +50,9 @@ GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "
 GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative",
                      "operation", "action", "plan", "contribution", "participation", "presence",
                      "it", "this", "such", "scenario", "move", "idea", "proposal", "coalition"}
+# Nouns for where a statement comes from ("a statement from Number 10").
+SOURCE_NOUNS = {"statement", "office", "source", "sources", "spokesperson", "spokesman",
+                "spokeswoman", "official", "officials", "ministry", "communique", "readout"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
@@ -171,13 +174,21 @@ class SentenceAnalyzer:
                 continue
             if mention.ambiguous and span.root.ent_type_ not in ("GPE", "NORP", "ORG"):
                 continue
-            if mention.kind == "demonym" and span.root.ent_type_ == "PERSON":
-                continue
+            if span.root.ent_type_ == "PERSON" and (
+                    mention.kind == "demonym" or self._inside_longer_person(span)):
+                continue  # "Luis Montenegro" is a person, not Montenegro
             for token in span:
                 self.token_country[token.i] = mention.code
                 self.token_kind[token.i] = mention.kind
             if mention.possessive:
                 self.token_possessive.add(span.root.i)
+
+    def _inside_longer_person(self, span: Span) -> bool:
+        for ent in self.doc.ents:
+            if ent.label_ == "PERSON" and ent.start <= span.start and span.end <= ent.end and \
+                    len(ent) > len(span):
+                return True
+        return False
 
     def _country_of_token(self, token: Token) -> str | None:
         return self.token_country.get(token.i)
@@ -186,8 +197,7 @@ class SentenceAnalyzer:
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue
-            if any(t.i in self.token_country and self.token_kind.get(t.i) != "demonym"
-                   for t in ent):
+            if all(t.i in self.token_country for t in ent):
                 continue
             person = describe_person(ent, self._country_of_token)
             person = self.state.people.remember(person)
@@ -210,7 +220,7 @@ class SentenceAnalyzer:
         for i in range(index - 1, -1, -1):
             if i in self.people_at:
                 return self.people_at[i]
-        return self.state.people.last
+        return self.state.people.last or self.state.last_speaker
 
     def resolve(self, token: Token, speaker: Person | None) -> list[str]:
         """The actor codes a noun phrase headed by `token` names (with its conjuncts)."""
@@ -291,6 +301,9 @@ class SentenceAnalyzer:
             if token.lemma_ in self.lex.speech_verbs:
                 for child in token.children:
                     if child.dep_ in ("nsubj", "nsubjpass"):
+                        # "a statement from Number 10, which said: ..."
+                        if child.lower_ in RELATIVE_PRONOUNS and token.dep_ == "relcl":
+                            child = token.head
                         person = self._person_for(child)
                         if person:
                             return person
@@ -317,11 +330,21 @@ class SentenceAnalyzer:
     def _person_for(self, token: Token) -> Person | None:
         if token.i in self.people_at:
             return self.people_at[token.i]
+        if token.pos_ == "PROPN" and token.i not in self.token_country:
+            name = " ".join(t.text for t in token.subtree if t.pos_ == "PROPN")
+            person = self.state.people.get(name) or self.state.people.get(token.text)
+            if person:
+                return person
         if token.lower_ in PRONOUNS_PERSON:
             return self._person_before(token.i)
         if token.i in self.token_country:
             return Person(name=token.text, country=self.token_country[token.i], official=True)
         code = self._resolve_one(token, None, allow_pronoun=False)
+        if not code and token.lemma_ in SOURCE_NOUNS:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ in ("from", "of"):
+                    for obj in child.children:
+                        code = code or self._resolve_one(obj, None, allow_pronoun=False)
         if code:
             role, official = role_words(" ".join(t.text for t in token.subtree))
             return Person(name=" ".join(t.text for t in token.subtree), country=code,
@@ -577,8 +600,14 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     if blocking_subject or head.dep_ == "acl" or any(
             s.lower_ not in RELATIVE_PRONOUNS | {"there", "it"} for s in subjects):
         return []
-    # Inherit: coordinated verbs, participles, xcomp and relative clauses share a subject.
+    # Inherit: coordinated verbs, participles, xcomp and relative clauses share a subject; the
+    # subject of a verb of saying is the speaker, not the actor of what is said.
+    child_dep = head.dep_
     for upper in above:
+        if child_dep in ("ccomp", "parataxis") or (
+                upper.lemma_ in analyzer.lex.speech_verbs and child_dep not in ("xcomp", "conj")):
+            break
+        child_dep = upper.dep_
         subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")]
         for subject in subs:
             if subject.lower_ in RELATIVE_PRONOUNS:

@@ -62,6 +62,13 @@ def is_headline(line: str) -> bool:
     return capitalised / len(content) >= 0.6
 
 
+def is_title_line(line: str) -> bool:
+    """A first line that reads as a title: short, no sentence-final punctuation. News sites
+    write titles in Title Case and in sentence case alike."""
+    line = line.strip()
+    return bool(line) and line[-1] not in ".!?;:,\"'”’" and 2 <= len(_WORD.findall(line)) <= MAX_HEADLINE_WORDS
+
+
 def _is_teaser(block: _Block, text: str) -> bool:
     if len(block.lines) != 2:
         return False
@@ -89,7 +96,7 @@ def segment_text(text: str, title: str | None = None) -> list[Segment]:
     segments: list[Segment] = []
     first_line = text[slice(*article[0].lines[0])]
     has_body = len(article) > 1 or len(article[0].lines) > 1
-    article_title = title or (first_line if has_body and is_headline(first_line) else None)
+    article_title = title or (first_line if has_body and is_title_line(first_line) else None)
     start, end = article[0].start, article[-1].end
     segments.append(Segment(0, "article", article_title, start, end,
                             explicit_date(text[start:min(end, start + 400)])))
