@@ -104,6 +104,12 @@ def _parse_text(text: str, names: set[str]) -> str:
     return truecase_headline(folded, names) if is_headline(folded) else folded
 
 
+def _inside_quote(text: str, position: int) -> bool:
+    """True if `position` lies inside a quotation opened earlier in its paragraph."""
+    paragraph_start = text.rfind("\n", 0, position) + 1
+    return fold_typography(text[paragraph_start:position]).count('"') % 2 == 1
+
+
 def _introduces_person(text: str) -> bool:
     role, _ = role_words(text)
     return role is not None
@@ -179,6 +185,7 @@ def _extract_one(source: SourceDocument, default_date: str | None,
                         batch_size=PARSE_BATCH_SIZE)
         state = DiscourseState()
         for sentence, doc in zip(chosen, docs):
+            state.open_quote = _inside_quote(seg_text, sentence.start)
             analyzer = SentenceAnalyzer(doc, state)
             found = analyze_sentence(analyzer)
             update_state(analyzer, found)

@@ -50,6 +50,8 @@ GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "
 GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative",
                      "operation", "action", "plan", "contribution", "participation", "presence",
                      "it", "this", "such", "scenario", "move", "idea", "proposal", "coalition"}
+ROLE_HEADS = {"president", "minister", "chancellor", "premier", "leader", "head", "king",
+              "queen", "secretary", "spokesperson", "spokesman", "spokeswoman", "ambassador"}
 # Nouns for where a statement comes from ("a statement from Number 10").
 SOURCE_NOUNS = {"statement", "office", "source", "sources", "spokesperson", "spokesman",
                 "spokeswoman", "official", "officials", "ministry", "communique", "readout"}
@@ -90,6 +92,7 @@ class DiscourseState:
     focus_country: str | None = None
     last_speaker: Person | None = None
     last_contribution: str | None = None
+    # The current sentence starts inside a quotation opened by an earlier one (set by caller).
     open_quote: bool = False
 
 
@@ -191,6 +194,9 @@ class SentenceAnalyzer:
         return False
 
     def _country_of_token(self, token: Token) -> str | None:
+        """A country named by a title word: a name, demonym or possessive, not a city."""
+        if self.token_kind.get(token.i) in ("capital", "institution"):
+            return None
         return self.token_country.get(token.i)
 
     def _register_people(self) -> None:
@@ -287,6 +293,14 @@ class SentenceAnalyzer:
                     return self._country_before(child.i)
             if child.dep_ == "compound" and child.i in self.people_at:
                 return self.people_at[child.i].country
+        # "President of France Emmanuel Macron", "Prime Minister of Great Britain Keir Starmer"
+        if token.lower_ in ROLE_HEADS:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    for obj in child.children:
+                        code = self._resolve_one(obj, speaker, allow_pronoun=False)
+                        if code:
+                            return code
         if allow_pronoun and token.lemma_ in COUNTRY_NOUNS and any(
                 c.lower_ == "the" for c in token.children):
             return self._country_before(token.i)
@@ -457,6 +471,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     results: list[RawStance] = []
     hits = [hit for hit in analyzer.triggers() if _is_contribution(analyzer, hit)]
     hits = _absorb(hits)
+    trigger_tokens = {t.i for h in hits if not h.weak or h.quantity for t in h.span}
     hits.extend(_generic_hits(analyzer, hits))
     for hit in hits:
         root = hit.span.root
@@ -475,7 +490,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         actors = _actors(analyzer, contribution, path, head, above, speaker)
         if not actors:
             continue
-        stance, confidence = _stance(analyzer, hit, path, head, cue_hits)
+        stance, confidence = _stance(analyzer, hit, path, head, cue_hits, trigger_tokens)
         if stance is None:
             continue
         quantity = hit.quantity or _quantity_for(analyzer, contribution, root, head)
@@ -488,7 +503,22 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
                 if speaker.country and speaker.country != code:
                     continue
             results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
-    return results
+    return _merge(results)
+
+
+def _merge(results: list[RawStance]) -> list[RawStance]:
+    """One stance per (country, contribution) in a sentence: DESIGN.md's precedence decides
+    between the cues of its clauses ("remain the coordinator of the initiative, which delivers
+    shells" is leading, not also committed)."""
+    best: dict[tuple[str, str], RawStance] = {}
+    for raw in results:
+        key = (raw.country, raw.contribution)
+        if key not in best or strongest_stance({raw.stance, best[key].stance}) == raw.stance \
+                and raw.stance != best[key].stance:
+            best[key] = raw if key not in best or raw.quantity or not best[key].quantity else \
+                RawStance(raw.country, raw.contribution, raw.stance, best[key].quantity,
+                          raw.speaker, raw.confidence)
+    return list(best.values())
 
 
 def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
@@ -528,6 +558,8 @@ def _absorb(hits: list[TriggerHit]) -> list[TriggerHit]:
 def _nested(token: Token, span: Span) -> bool:
     """True if `token` sits inside the noun phrase of `span` ("mission of 10,000 soldiers")."""
     ids = {t.i for t in span}
+    if token.dep_ == "conj":
+        return False  # "troops, weapons or financial resources" are three things
     return token.i in {t.i for t in span.root.subtree} or token.head.i in ids or \
         token.head.head.i in ids
 
@@ -604,8 +636,7 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     # subject of a verb of saying is the speaker, not the actor of what is said.
     child_dep = head.dep_
     for upper in above:
-        if child_dep in ("ccomp", "parataxis") or (
-                upper.lemma_ in analyzer.lex.speech_verbs and child_dep not in ("xcomp", "conj")):
+        if child_dep in ("ccomp", "parataxis"):
             break
         child_dep = upper.dep_
         subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -621,7 +652,7 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
 
 
 def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head: Token,
-            cue_hits) -> tuple[str | None, float]:
+            cue_hits, trigger_tokens: set[int]) -> tuple[str | None, float]:
     """The stance a trigger's path and clause express, by DESIGN.md's precedence."""
     lex = analyzer.lex
     path_ids = {t.i for t in path}
@@ -635,8 +666,8 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
         for t in path if t.i != hit.span.root.i)
     negations = _negations(path, analyzer.doc)
     for anchor, cue, covered in cue_hits:
-        if covered & {t.i for t in hit.span}:
-            continue
+        if covered & (trigger_tokens | {t.i for t in hit.span}):
+            continue  # "coalition of the willing" is a name, not willingness
         if cue.scope == "path":
             applies = anchor.i in path_ids or anchor.head.i in path_ids and anchor.dep_ in (
                 "aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
@@ -726,5 +757,4 @@ def update_state(analyzer: SentenceAnalyzer, stances: list[RawStance]) -> None:
         speaker = analyzer.speaker_of(root)
         if speaker:
             state.last_speaker = speaker
-    if analyzer.doc.text.count('"') % 2:
-        state.open_quote = not state.open_quote
+

@@ -122,8 +122,14 @@ def describe_person(ent: Span, country_of_token) -> Person:
         context.extend(t for t in head.head.subtree if t.i < ent.start or t.i >= ent.end)
     elif head.dep_ in ("compound",) and head.head.i >= ent.end:
         context.extend(doc[ent.end:head.head.i + 1])
-    # Window fallback: up to six title-like tokens right before the name.
-    window_start = max(ent.sent.start, ent.start - 6)
+    # Window fallback: the run of title-like tokens right before the name ("Danish defense
+    # minister"), stopping at a verb, a clause boundary or a place ("in Paris").
+    window_start = ent.start
+    while window_start > max(ent.sent.start, ent.start - 6):
+        token = doc[window_start - 1]
+        if token.pos_ not in ("PROPN", "ADJ", "NOUN", "PART", "DET") and token.lower_ != "of":
+            break
+        window_start -= 1
     for token in doc[window_start:ent.start]:
         if token not in context:
             context.append(token)

@@ -1,0 +1,52 @@
+"""Shared fixtures for the CLI tests: one in-process runner, so the spaCy model loads once."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "examples" / "coalition-page.txt"
+
+
+@pytest.fixture(scope="session")
+def cli_runner() -> CliRunner:
+    """One CliRunner for the whole session (the model is cached per process anyway)."""
+    return CliRunner()
+
+
+@pytest.fixture
+def run_cli(cli_runner: CliRunner) -> Callable[..., Result]:
+    """Invoke `pledgewatch ARGS...` in-process and check that no exception escaped."""
+    from pledgewatch.cli import app
+
+    def run(*args: str, input: bytes | str | None = None) -> Result:
+        result = cli_runner.invoke(app, [str(a) for a in args], input=input)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(
+                f"exception escaped the command: {result.exception!r}") from result.exception
+        assert "Traceback" not in result.stdout
+        assert "Traceback" not in result.stderr
+        return result
+
+    return run
+
+
+def stderr_line(result: Result) -> str:
+    """The one line the CLI wrote to stderr (fails if there are more or none)."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, f"expected one stderr line, got: {result.stderr!r}"
+    assert lines[0].startswith("pledgewatch: "), lines[0]
+    return lines[0]
+
+
+def documents(result: Result) -> list[dict[str, Any]]:
+    """The documents of `extract --format json` output (asserts the outer shape)."""
+    data = json.loads(result.stdout)
+    assert set(data) == {"documents"}
+    assert isinstance(data["documents"], list)
+    return data["documents"]
