@@ -99,9 +99,21 @@ def truecase_headline(text: str, names: set[str]) -> str:
     return "".join(out)
 
 
+# Headlines drop the article: "UK reconsiders troop deployment" parses as one noun phrase,
+# "The UK reconsiders troop deployment" as a sentence. Names usually written with "the".
+_THE_NAMES = re.compile(r"^(?:U\.?K\.?|U\.?S\.?|EU|UAE|United (?:Kingdom|States)|Netherlands|"
+                        r"Czech Republic|Philippines|Kremlin|Pentagon|White House)\b")
+HEADLINE_PREFIX = "The "
+
+
 def _parse_text(text: str, names: set[str]) -> str:
+    """The text the parser sees for a sentence: folded typography; a headline is truecased
+    and, where its subject lacks its article, gets HEADLINE_PREFIX (offsets shift by it)."""
     folded = fold_typography(text)
-    return truecase_headline(folded, names) if is_headline(folded) else folded
+    if not is_headline(folded):
+        return folded
+    folded = truecase_headline(folded, names)
+    return HEADLINE_PREFIX + folded if _THE_NAMES.match(folded) else folded
 
 
 def _inside_quote(text: str, position: int) -> bool:
@@ -190,6 +202,7 @@ def _extract_one(source: SourceDocument, default_date: str | None,
             found = analyze_sentence(analyzer)
             update_state(analyzer, found)
             evidence = seg_text[sentence.start:sentence.end]
+            shift = len(doc.text) - len(evidence)  # a HEADLINE_PREFIX, if any
             date = explicit_date(evidence) or segment.date or published
             seen: set[tuple[str, str, str]] = set()
             for raw in found:
@@ -202,8 +215,8 @@ def _extract_one(source: SourceDocument, default_date: str | None,
                     country=raw.country, contribution=raw.contribution, stance=raw.stance,
                     evidence=evidence, start=sentence.start, end=sentence.end,
                     segment=segment.index,
-                    quantity=seg_text[sentence.start + quantity.start:
-                                      sentence.start + quantity.end] if quantity else None,
+                    quantity=seg_text[sentence.start + quantity.start - shift:
+                                      sentence.start + quantity.end - shift] if quantity else None,
                     quantity_value=quantity.value if quantity else None,
                     quantity_unit=quantity.unit if quantity else None,
                     speaker=raw.speaker.name if raw.speaker else None,

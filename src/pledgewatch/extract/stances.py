@@ -238,11 +238,13 @@ class SentenceAnalyzer:
             elif head.lower_ in GENERIC_GROUP_NOUNS:
                 for child in head.children:
                     if child.dep_ == "prep" and child.lower_ in ("like", "including", "such"):
-                        for pobj in child.subtree:
-                            if pobj.dep_ == "pobj" or pobj.dep_ == "conj":
-                                code = self._resolve_one(pobj, speaker, allow_pronoun=False)
-                                if code:
-                                    codes.append(code)
+                        # "countries like New Zealand, Australia, Iceland, and EU members":
+                        # every state named in the list (IGOs there only qualify "members")
+                        for item in child.subtree:
+                            code = self.token_country.get(item.i)
+                            if code and self.token_kind.get(item.i) != "demonym" and \
+                                    self.gaz.kinds.get(code) == "state":
+                                codes.append(code)
                     elif child.dep_ == "appos":
                         codes.extend(self.resolve(child, speaker))
         return list(dict.fromkeys(codes))
@@ -494,6 +496,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if stance is None:
             continue
         quantity = hit.quantity or _quantity_for(analyzer, contribution, root, head)
+        actors = actors + [c for c in _companions(analyzer, path, head, speaker) if c not in actors]
         for code in actors:
             if code in lex.non_actors:
                 continue
@@ -651,6 +654,33 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     return []
 
 
+COMPANION_VERBS = {"collaborate", "cooperate", "work", "partner", "coordinate", "join", "team"}
+
+
+def _companions(analyzer: SentenceAnalyzer, path: list[Token], head: Token,
+                speaker: Person | None) -> list[str]:
+    """Countries that act together with the actor: "together with X", "alongside X", or a
+    participle "collaborating with countries like X" on the clause."""
+    found: list[str] = []
+    anchors = list(path) + [c for c in head.children
+                            if c.dep_ == "advcl" and c.lemma_ in COMPANION_VERBS]
+    for token in anchors:
+        for prep in token.children:
+            if prep.dep_ != "prep":
+                continue
+            lower = prep.lower_
+            together = lower == "alongside" or (lower == "with" and (
+                token.lemma_ in COMPANION_VERBS or
+                any(c.lower_ in ("together", "along") for c in prep.children) or
+                prep.i > 0 and analyzer.doc[prep.i - 1].lower_ in ("together", "along")))
+            if not together:
+                continue
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    found.extend(analyzer.resolve(obj, speaker))
+    return found
+
+
 def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head: Token,
             cue_hits, trigger_tokens: set[int]) -> tuple[str | None, float]:
     """The stance a trigger's path and clause express, by DESIGN.md's precedence."""
@@ -689,7 +719,9 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
             consumed_neg.add(cue_negated[0])
         else:
             stances.add(cue.stance)
-    weak_ok = not hit.weak or len(path) <= 4
+    # A weak trigger ("coalition", "forces") must head its own phrase ("coalition partners" and
+    # "coalition government" are something else) and sit close to its predicate.
+    weak_ok = not hit.weak or (hit.span.root.dep_ != "compound" and len(path) <= 6)
     if not stances and not (has_predicate and weak_ok):
         return None, 0.0
     if not stances:
