@@ -106,10 +106,27 @@ _THE_NAMES = re.compile(r"^(?:U\.?K\.?|U\.?S\.?|EU|UAE|United (?:Kingdom|States)
 HEADLINE_PREFIX = "The "
 
 
+# "LISBON, March 19 (AFP) - ", "RAMSTEIN, Germany (AP) - ", "Berlin, 29 May 2025 (dpa) - ":
+# a dateline is not part of the sentence and confuses the parser.
+DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z.'/ -]{2,40}?(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|[A-Z][a-z]{2,20}))?"
+    r"(?:\s*\([^()\n]{1,40}\))?"
+    r"|[A-Z][a-z]{2,20}(?:/[A-Z][a-z]{2,20})?,\s*\d{1,2}\s+[A-Z][a-z]{2,9}\s+\d{4}\s*\([^()\n]{1,40}\))"
+    r"\s*[-:]{1,2}\s+(?=[A-Z\"'])")
+
+
+def blank_dateline(text: str) -> str:
+    """Replace a leading dateline with spaces (same length, so offsets hold)."""
+    match = DATELINE.match(text)
+    if not match or not re.search(r"[A-Z]{3}|\(|\d", match.group()):
+        return text
+    return " " * match.end() + text[match.end():]
+
+
 def _parse_text(text: str, names: set[str]) -> str:
-    """The text the parser sees for a sentence: folded typography; a headline is truecased
-    and, where its subject lacks its article, gets HEADLINE_PREFIX (offsets shift by it)."""
-    folded = fold_typography(text)
+    """The text the parser sees for a sentence: folded typography, no dateline; a headline is
+    truecased and, where its subject lacks its article, gets HEADLINE_PREFIX (offsets shift)."""
+    folded = blank_dateline(fold_typography(text))
     if not is_headline(folded):
         return folded
     folded = truecase_headline(folded, names)
