@@ -472,7 +472,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     cue_hits = analyzer.cue_hits()
     results: list[RawStance] = []
     hits = [hit for hit in analyzer.triggers() if _is_contribution(analyzer, hit)]
-    hits = _absorb(hits)
+    hits = _absorb(hits, lex.predicates)
     trigger_tokens = {t.i for h in hits if not h.weak or h.quantity for t in h.span}
     hits.extend(_generic_hits(analyzer, hits))
     for hit in hits:
@@ -483,10 +483,12 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if head.dep_ == "advcl" and any(c.lower_ in lex.condition_marks
                                         for c in head.children if c.dep_ == "mark"):
             continue
-        # Questions put to a government are not its answer.
-        if head.dep_ in ("ccomp", "advcl") and head.head.lemma_ in QUESTION_VERBS:
-            continue
-        if any(c.lower_ == "whether" for c in head.children if c.dep_ == "mark"):
+        # Questions put to a government are not its answer, unless the sentence says the
+        # answer is open ("no decision on whether ...": uncertain).
+        question = (head.dep_ in ("ccomp", "advcl") and head.head.lemma_ in QUESTION_VERBS) or \
+            any(c.lower_ in ("whether", "if") and c.dep_ == "mark" and head.dep_ == "ccomp"
+                or c.lower_ == "whether" for c in head.children if c.dep_ == "mark")
+        if question and not any(c.stance == "uncertain" for _a, c, _cov in cue_hits):
             continue
         speaker = analyzer.speaker_of(head)
         actors = _actors(analyzer, contribution, path, head, above, speaker)
@@ -506,7 +508,27 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
                 if speaker.country and speaker.country != code:
                     continue
             results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
-    return _merge(results)
+    mission_named = {h.contribution for h in hits} & MISSION_CONTRIBUTIONS
+    return _prefer_missions(_merge(results), mission_named)
+
+
+def _prefer_missions(results: list[RawStance], mission_named: set[str]) -> list[RawStance]:
+    """Troops in a sentence about a peacekeeping (or monitoring) mission are that mission
+    (dev README judgement 2), unless the sentence gives them a stance of their own ("will not
+    send soldiers ..., though did not rule out a UN peacekeeping mission")."""
+    by_key = {(r.country, r.contribution): r for r in results}
+    out = []
+    for raw in results:
+        if raw.contribution == "troops":
+            missions = [by_key.get((raw.country, m)) for m in sorted(mission_named)]
+            missions = [m for m in missions if m is not None]
+            if any(m.stance == raw.stance for m in missions):
+                continue
+            if not missions and "peacekeeping" in mission_named:
+                raw = RawStance(raw.country, "peacekeeping", raw.stance, raw.quantity,
+                                raw.speaker, raw.confidence)
+        out.append(raw)
+    return out
 
 
 def _merge(results: list[RawStance]) -> list[RawStance]:
@@ -535,26 +557,54 @@ def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
     return True
 
 
-# Within one sentence, the more specific contribution names what the general one is for:
-# "soldiers" on a "peacekeeping mission" are peacekeeping (dev README, judgement 2), "funding"
-# for "air defence" is air_defence (DESIGN.md: money earmarked for air defence).
-ABSORBED_BY = {"troops": "peacekeeping", "funding": "air_defence"}
+# Within one sentence, money named for air defence is air_defence (DESIGN.md: "money earmarked
+# for them").
+ABSORBED_BY = {"funding": "air_defence"}
+# Contributions that a monitoring or peacekeeping mission makes more specific: "personnel for a
+# ceasefire-monitoring mission" is that mission, not troops.
+MISSION_CONTRIBUTIONS = {"peacekeeping", "other"}
 
 
-def _absorb(hits: list[TriggerHit]) -> list[TriggerHit]:
-    """Rename or drop triggers that another trigger of the sentence makes more specific."""
+def _related(a: TriggerHit, b: TriggerHit, climbs: dict[int, tuple]) -> bool:
+    """Two triggers are one claim when they share a clause, when one's path runs through the
+    other, or when one is nested in the other's noun phrase."""
+    path_a, head_a, _ = climbs[id(a)]
+    path_b, head_b, _ = climbs[id(b)]
+    if head_a.i == head_b.i:
+        return True
+    a_ids, b_ids = {t.i for t in a.span}, {t.i for t in b.span}
+    return bool({t.i for t in path_a} & b_ids or {t.i for t in path_b} & a_ids) or \
+        _nested(a.span.root, b.span) or _nested(b.span.root, a.span)
+
+
+def _absorb(hits: list[TriggerHit], predicates: set[str]) -> list[TriggerHit]:
+    """Drop or rename triggers that another trigger of the same claim makes more specific."""
     present = {h.contribution for h in hits}
-    personnel = [h for h in hits if h.contribution in PERSONNEL_CONTRIBUTIONS]
+    climbs = {id(h): _climb(h.span.root, predicates) for h in hits}
     kept = []
     for hit in hits:
         if ABSORBED_BY.get(hit.contribution) in present:
             hit = TriggerHit(ABSORBED_BY[hit.contribution], hit.span, hit.weak, hit.quantity)
-        # "Italian troops on the ground for security guarantees": what troops are for is not a
-        # second contribution.
-        if hit.contribution not in PERSONNEL_CONTRIBUTIONS and any(
-                _nested(hit.span.root, p.span) for p in personnel):
-            continue
-        kept.append(hit)
+            climbs[id(hit)] = _climb(hit.span.root, predicates)
+        drop = False
+        for other in hits:
+            if other is hit or other.span.start == hit.span.start:
+                continue
+            if not _related(hit, other, climbs):
+                continue
+            # "1.9 billion euros in military aid": the amount is what the aid is worth.
+            if hit.quantity is not None and other.quantity is None:
+                drop = True
+            # "Italian troops on the ground for security guarantees": what troops are for is
+            # not a second contribution; "a backstop for a European force": nor whom it is for.
+            elif _nested(hit.span.root, other.span) and (
+                    (other.contribution in PERSONNEL_CONTRIBUTIONS and
+                     hit.contribution not in PERSONNEL_CONTRIBUTIONS) or
+                    (other.contribution == "security_guarantee" and
+                     hit.contribution in PERSONNEL_CONTRIBUTIONS)):
+                drop = True
+        if not drop:
+            kept.append(hit)
     return kept
 
 
@@ -639,7 +689,8 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     # subject of a verb of saying is the speaker, not the actor of what is said.
     child_dep = head.dep_
     for upper in above:
-        if child_dep in ("ccomp", "parataxis"):
+        if child_dep in ("ccomp", "parataxis") and any(
+                c.dep_ in SUBJECT_DEPS for c in head.children):
             break
         child_dep = upper.dep_
         subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -714,6 +765,8 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
                         analyzer.doc[n].head.i in covered or
                         analyzer.doc[n].head.i == anchor.head.i and anchor.dep_ in ("aux",))]
         consumed_neg |= negs_in_cue
+        if cue.stance == "none":
+            return None, 0.0  # "Britain should be prepared to ...": advice, not a position
         if cue.negated and cue_negated:
             stances.add(cue.negated)
             consumed_neg.add(cue_negated[0])
