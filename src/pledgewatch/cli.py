@@ -463,9 +463,9 @@ class EvalFormat(str, Enum):
 @app.command("eval")
 def eval_command(
     gold: Annotated[Path, typer.Argument(
-        help="Gold: a JSON file, a folder of NAME.json, or a JSONL file (id, stances).")],
+        metavar="GOLD", help="Gold: a JSON file, a folder of NAME.json, or a JSONL file (id, stances).")],
     pred: Annotated[Path, typer.Argument(
-        help="Predictions: `extract --format json` output, a folder of NAME.json, or JSONL.")],
+        metavar="PRED", help="Predictions: `extract --format json` output, a folder of NAME.json, or JSONL.")],
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also list the missed and extra triples per document.")]
         = False,
@@ -532,7 +532,8 @@ def main(argv: list[str] | None = None) -> None:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        _say("error", f"{message}{hint}")
+        if message.strip():  # empty when the help was shown instead (no arguments given)
+            _say("error", f"{message}{hint}")
         code = getattr(exc, "exit_code", 2)
     except KeyboardInterrupt:
         code = 130

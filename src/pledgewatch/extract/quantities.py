@@ -21,7 +21,8 @@ _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar":
              "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "£": "GBP", "gbp": "GBP",
              "pounds": "GBP", "pounds sterling": "GBP", "kroner": "NOK", "krone": "NOK",
              "danish kroner": "DKK", "norwegian kroner": "NOK", "swedish kronor": "SEK",
-             "kronor": "SEK", "sek": "SEK", "dkk": "DKK", "nok": "NOK", "yen": "JPY",
+             "kronor": "SEK", "crowns": "NOK", "norwegian crowns": "NOK", "danish crowns": "DKK",
+             "swedish crowns": "SEK", "sek": "SEK", "dkk": "DKK", "nok": "NOK", "yen": "JPY",
              "chf": "CHF", "swiss francs": "CHF", "zloty": "PLN", "pln": "PLN", "c$": "CAD",
              "a$": "AUD", "nz$": "NZD", "cad": "CAD", "aud": "AUD"}
 PEOPLE_UNITS = ("soldiers", "troops", "personnel", "peacekeepers", "servicemen", "service members",
@@ -35,7 +36,7 @@ _QUAL = r"(?:(?:over|more than|up to|about|around|approximately|nearly|almost|at
 _SCALE_RE = r"(?:\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?"
 _CUR_PREFIX = r"(?:US\$|C\$|A\$|NZ\$|\$|€|£|EUR\s?|USD\s?|GBP\s?)"
 _CUR_SUFFIX = (r"(?:\s+(?:danish kroner|norwegian kroner|swedish kronor|pounds sterling|dollars|"
-               r"euros|euro|pounds|kroner|krone|kronor|yen|zloty|swiss francs|EUR|USD|GBP|SEK|DKK|NOK|CHF|PLN))")
+               r"norwegian crowns|danish crowns|swedish crowns|crowns|euros|euro|pounds|kroner|krone|kronor|yen|zloty|swiss francs|EUR|USD|GBP|SEK|DKK|NOK|CHF|PLN))")
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 
 QUANTITY_RE = re.compile(

@@ -215,8 +215,10 @@ class SentenceAnalyzer:
         best = None
         for i in range(index - 1, -1, -1):
             code = self.token_country.get(i)
-            if code and code not in self.lex.non_actors and self.token_kind.get(i) != "demonym":
-                token = self.doc[i]
+            kind = self.token_kind.get(i)
+            if code and code not in self.lex.non_actors and (
+                    kind != "demonym" or self.doc[i].head.lemma_ in COUNTRY_NOUNS):
+                token = self.doc[i] if kind != "demonym" else self.doc[i].head
                 if token.dep_ in SUBJECT_DEPS or i in self.token_possessive:
                     return code
                 best = best or code
@@ -290,6 +292,11 @@ class SentenceAnalyzer:
         for child in token.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in self.token_country:
                 return self.token_country[child.i]
+            if child.dep_ == "poss" and child.lower_ in ("his", "her") and allow_pronoun and \
+                    token.lemma_ in COUNTRY_NOUNS:
+                person = self._person_before(child.i)
+                if person and person.country:
+                    return person.country
             if child.dep_ == "poss" and child.lower_ in PRONOUNS_COUNTRY and allow_pronoun:
                 if token.lemma_ in COUNTRY_NOUNS or token.lemma_ in self.lex.predicates:
                     return self._country_before(child.i)
@@ -342,6 +349,21 @@ class SentenceAnalyzer:
         if self.state.open_quote or self.doc.text.lstrip().startswith('"'):
             return self.state.last_speaker
         return None
+
+    def source_of(self, clause_head: Token) -> Person | None:
+        """The outermost speaker a clause is attributed to (the sentence's source)."""
+        source = None
+        token = clause_head
+        for _ in range(20):
+            if token.lemma_ in self.lex.speech_verbs:
+                for child in token.children:
+                    if child.dep_ in ("nsubj", "nsubjpass") and \
+                            child.lower_ not in RELATIVE_PRONOUNS:
+                        source = self._person_for(child) or source
+            if token.head.i == token.i:
+                break
+            token = token.head
+        return source
 
     def _person_for(self, token: Token) -> Person | None:
         if token.i in self.people_at:
@@ -399,14 +421,16 @@ class SentenceAnalyzer:
                 span = self.doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is None:
                     continue
-                anchor = span[0]
+                anchor = span[0] if cue.tag or len(span) == 1 else span.root
                 if cue.tag and anchor.tag_ != cue.tag:
                     continue
                 if cue.stance in ("leading",) and anchor.lower_ == "leading" and \
                         anchor.head.lower_ in ("up",):
                     continue
                 found.append((anchor, cue, {t.i for t in span}))
-        return found
+        # "declined to rule out" is one cue, not "declined to" plus "rule out".
+        return [hit for hit in found
+                if not any(hit[2] < other[2] for other in found)]
 
 
 def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, list[Token]]:
@@ -425,6 +449,8 @@ def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, li
         if subjects and token.i != trigger.i and not relative:
             break
         if relative and token.i != trigger.i:
+            if token.lemma_ not in predicates:
+                break  # "Iceland, which has no armed forces, ...": a description, not a stance
             token = token.head
             path.append(token)
             continue
@@ -458,9 +484,8 @@ def _clause_tokens(head: Token, keep: Token, condition_marks: set[str]) -> set[i
         sub = {t.i for t in token.subtree}
         if keep.i in sub:
             continue
-        marks = {c.lower_ for c in token.children if c.dep_ in ("mark", "advmod", "aux")}
-        if token.dep_ == "advcl" and marks & condition_marks:
-            continue
+        if token.dep_ == "advcl":
+            continue  # conditions and circumstances belong to the clause they modify
         tokens -= sub
     return tokens
 
@@ -480,17 +505,17 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         contribution = hit.contribution
         path, head, above = _climb(root, lex.predicates)
         # What a country would do in an if-clause is the condition, not its stance.
-        if head.dep_ == "advcl" and any(c.lower_ in lex.condition_marks
-                                        for c in head.children if c.dep_ == "mark"):
+        if _in_condition(head, lex.condition_marks):
             continue
         # Questions put to a government are not its answer, unless the sentence says the
         # answer is open ("no decision on whether ...": uncertain).
-        question = (head.dep_ in ("ccomp", "advcl") and head.head.lemma_ in QUESTION_VERBS) or \
-            any(c.lower_ in ("whether", "if") and c.dep_ == "mark" and head.dep_ == "ccomp"
-                or c.lower_ == "whether" for c in head.children if c.dep_ == "mark")
+        asked = head.head.lemma_ in QUESTION_VERBS or head.head.lemma_ in lex.speech_verbs
+        question = head.dep_ in ("ccomp", "advcl") and asked and any(
+            c.lower_ in ("whether", "if") for c in head.children if c.dep_ == "mark")
         if question and not any(c.stance == "uncertain" for _a, c, _cov in cue_hits):
             continue
         speaker = analyzer.speaker_of(head)
+        source = analyzer.source_of(head)
         actors = _actors(analyzer, contribution, path, head, above, speaker)
         if not actors:
             continue
@@ -502,11 +527,13 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         for code in actors:
             if code in lex.non_actors:
                 continue
-            if speaker is not None:
-                if not speaker.official:
-                    continue
-                if speaker.country and speaker.country != code:
-                    continue
+            # Whose position counts (DESIGN.md): a speaker who is no official, or one
+            # government's words about another country, make no stance for that country. The
+            # outermost attribution counts too ("a Swedish official said the US signalled...").
+            if any(person is not None and (not person.official or
+                                           person.country and person.country != code)
+                   for person in (speaker, source)):
+                continue
             results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
     mission_named = {h.contribution for h in hits} & MISSION_CONTRIBUTIONS
     return _prefer_missions(_merge(results), mission_named)
@@ -546,10 +573,35 @@ def _merge(results: list[RawStance]) -> list[RawStance]:
     return list(best.values())
 
 
+# Nouns a trigger may qualify and still name the contribution ("Patriot deliveries",
+# "peacekeeping mission", "Coalition of the Willing summit"); as a modifier of any other noun a
+# trigger names something else ("F-16 pilots", "coalition government").
+COMPOUND_HEADS = {"package", "packages", "aid", "assistance", "support", "deliveries", "delivery",
+                  "supplies", "supply", "shipments", "shipment", "deployment", "contribution",
+                  "contributions", "mission", "missions", "production", "purchase", "purchases",
+                  "procurement", "initiative", "programme", "program", "system", "systems",
+                  "battery", "batteries", "unit", "units", "force", "forces", "contingent",
+                  "funding", "fund", "summit", "meeting", "meetings", "talks", "framework",
+                  "headquarters", "plan", "plans", "operation", "operations", "role", "effort",
+                  "efforts", "commitment", "commitments", "pledge", "pledges", "scheme",
+                  "transfer", "transfers", "capabilities", "capability", "hub", "hubs", "cell"}
+GROUP_QUALIFIERS = {"so-called", "broader", "wider", "whole", "entire"}
+
+
 def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
-    """False for the recipients' or the aggressor's own forces ("train Ukrainian soldiers")."""
-    non_actors = analyzer.lex.non_actors
+    """False when a trigger phrase does not name support an actor gives: a modifier of another
+    noun ("F-16 pilots"), a qualified weak "coalition" ("the drone coalition", "coalition
+    government"), or the recipients' or aggressor's own forces ("train Ukrainian soldiers")."""
     root = hit.span.root
+    if root.dep_ == "compound" and root.head.lower_ not in COMPOUND_HEADS and hit.quantity is None:
+        return False
+    if hit.weak and hit.contribution == "coalition_membership" and any(
+            c.dep_ in ("compound", "amod", "nmod") and c.lower_ not in GROUP_QUALIFIERS
+            for c in root.children):
+        return False
+    if hit.contribution not in PERSONNEL_CONTRIBUTIONS:
+        return True  # "Ukraine's air defence" is what the support is for
+    non_actors = analyzer.lex.non_actors
     for token in [*hit.span, *(c for c in root.children if c.dep_ in ("amod", "poss", "compound"))]:
         if analyzer.token_country.get(token.i) in non_actors and \
                 analyzer.token_kind.get(token.i) in ("demonym", "name"):
@@ -562,7 +614,7 @@ def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
 ABSORBED_BY = {"funding": "air_defence"}
 # Contributions that a monitoring or peacekeeping mission makes more specific: "personnel for a
 # ceasefire-monitoring mission" is that mission, not troops.
-MISSION_CONTRIBUTIONS = {"peacekeeping", "other"}
+MISSION_CONTRIBUTIONS = {"peacekeeping", "other", "training", "logistics", "intelligence"}
 
 
 def _related(a: TriggerHit, b: TriggerHit, climbs: dict[int, tuple]) -> bool:
@@ -599,13 +651,38 @@ def _absorb(hits: list[TriggerHit], predicates: set[str]) -> list[TriggerHit]:
             # not a second contribution; "a backstop for a European force": nor whom it is for.
             elif _nested(hit.span.root, other.span) and (
                     (other.contribution in PERSONNEL_CONTRIBUTIONS and
-                     hit.contribution not in PERSONNEL_CONTRIBUTIONS) or
-                    (other.contribution == "security_guarantee" and
-                     hit.contribution in PERSONNEL_CONTRIBUTIONS)):
+                     hit.contribution not in PERSONNEL_CONTRIBUTIONS and not other.weak) or
+                    (other.contribution in NESTING_CONTRIBUTIONS and
+                     hit.contribution != other.contribution)):
+                drop = True
+            # "a further IRIS-T SLM unit": the weak noun takes its meaning from the qualifier
+            elif hit.weak and _nested(other.span.root, hit.span) and \
+                    other.span.root.dep_ == "compound":
+                drop = True
+            # "F-35 jets to air policing", "fighter jets for air policing": air_defence
+            elif hit.contribution == "weapons" and other.contribution == "air_defence" and \
+                    not _coordinated(hit.span.root, other.span.root):
                 drop = True
         if not drop:
             kept.append(hit)
     return kept
+
+
+# What is nested in these names their purpose or beneficiary, not a second contribution:
+# "a backstop for a European force", "a logistics hub for military aid", "NATO's PURL scheme for
+# buying U.S. weapons".
+NESTING_CONTRIBUTIONS = {"security_guarantee", "logistics", "funding"}
+
+
+def _coordinated(a: Token, b: Token) -> bool:
+    """True if two tokens are conjuncts of one another ("air defense systems, ammunition")."""
+    def chain(token: Token) -> set[int]:
+        ids = {token.i}
+        while token.dep_ == "conj":
+            token = token.head
+            ids.add(token.i)
+        return ids
+    return bool(chain(a) & chain(b))
 
 
 def _nested(token: Token, span: Span) -> bool:
@@ -615,6 +692,21 @@ def _nested(token: Token, span: Span) -> bool:
         return False  # "troops, weapons or financial resources" are three things
     return token.i in {t.i for t in span.root.subtree} or token.head.i in ids or \
         token.head.head.i in ids
+
+
+def _in_condition(head: Token, condition_marks: set[str]) -> bool:
+    """True if the clause headed by `head` is (inside) an if-clause or a provided-that clause."""
+    token = head
+    for _ in range(6):
+        if token.dep_ == "advcl" and any(c.lower_ in condition_marks
+                                         for c in token.children if c.dep_ == "mark"):
+            return True
+        if token.lower_ in ("provided", "providing") and token.dep_ in ("advcl", "prep", "mark"):
+            return True
+        if token.head.i == token.i or token.dep_ not in ("ccomp", "advcl", "conj", "xcomp"):
+            return False
+        token = token.head
+    return False
 
 
 def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[TriggerHit]:
