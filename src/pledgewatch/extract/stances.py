@@ -55,6 +55,12 @@ ROLE_HEADS = {"president", "minister", "chancellor", "premier", "leader", "head"
 # Nouns for where a statement comes from ("a statement from Number 10").
 SOURCE_NOUNS = {"statement", "office", "source", "sources", "spokesperson", "spokesman",
                 "spokeswoman", "official", "officials", "ministry", "communique", "readout"}
+# Verbs whose complement's subject is what they allow or want ("allow troops to be sent").
+CONTROL_VERBS = {"allow", "permit", "let", "want", "expect", "authorize", "authorise", "approve"}
+# Definite descriptions of aid that point back to the country the paragraph is about
+# ("The Dutch contribution fully funds one package. The aid will include air defense systems").
+AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donation", "pledge"}
+MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
@@ -94,6 +100,10 @@ class DiscourseState:
     last_contribution: str | None = None
     # The current sentence starts inside a quotation opened by an earlier one (set by caller).
     open_quote: bool = False
+    # The last mission-like contribution (peacekeeping, monitoring) named in the segment, and
+    # the contribution of a question put in the previous sentence (set by caller).
+    last_mission: str | None = None
+    question_contribution: str | None = None
 
 
 class Lexicon:
@@ -271,6 +281,10 @@ class SentenceAnalyzer:
             person = self.people_at[token.i]
             return person.country if person.official else None
         lower = token.lower_
+        if lower == "it" and token.head.lemma_ == "be" and any(
+                c.dep_ in ("acomp", "attr") for c in token.head.children) and any(
+                c.dep_ in ("xcomp", "ccomp") for c in token.head.children):
+            return None  # "it is too soon to say", "it is clear that": no referent
         if allow_pronoun and lower in PRONOUNS_COUNTRY:
             return self._country_before(token.i)
         if allow_pronoun and lower in PRONOUNS_PERSON:
@@ -310,6 +324,10 @@ class SentenceAnalyzer:
                         code = self._resolve_one(obj, speaker, allow_pronoun=False)
                         if code:
                             return code
+        if allow_pronoun and token.lemma_ in AID_NOUNS and token.dep_ in SUBJECT_DEPS and any(
+                c.lower_ in ("the", "this") for c in token.children) and \
+                not any(c.dep_ in ("poss", "amod", "compound") for c in token.children):
+            return self._country_before(token.i)
         if allow_pronoun and token.lemma_ in COUNTRY_NOUNS and any(
                 c.lower_ == "the" for c in token.children):
             return self._country_before(token.i)
@@ -446,7 +464,12 @@ def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, li
         subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS]
         relative = subjects and all(c.lower_ in RELATIVE_PRONOUNS for c in subjects) and \
             token.dep_ == "relcl"
-        if subjects and token.i != trigger.i and not relative:
+        path_ids = {t.i for t in path}
+        # "will not allow US troops to be sent": the trigger is the subject of a complement
+        # clause; the stance is in the verb that controls it.
+        raised = subjects and all(c.i in path_ids for c in subjects) and \
+            token.dep_ in ("xcomp", "ccomp") and token.head.lemma_ in CONTROL_VERBS
+        if subjects and token.i != trigger.i and not relative and not raised:
             break
         if relative and token.i != trigger.i:
             if token.lemma_ not in predicates:
@@ -498,7 +521,10 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     results: list[RawStance] = []
     hits = [hit for hit in analyzer.triggers() if _is_contribution(analyzer, hit)]
     hits = _absorb(hits, lex.predicates)
-    trigger_tokens = {t.i for h in hits if not h.weak or h.quantity for t in h.span}
+    # A weak trigger inside a cue is part of the cue ("seeking firm guarantees before ...").
+    hits = [h for h in hits if not (h.weak and h.span.root.pos_ != "PRON" and any(
+        {t.i for t in h.span} <= covered for _a, _c, covered in cue_hits))]
+    trigger_spans = [{t.i for t in h.span} for h in hits if not h.weak or h.quantity]
     hits.extend(_generic_hits(analyzer, hits))
     for hit in hits:
         root = hit.span.root
@@ -517,14 +543,23 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         speaker = analyzer.speaker_of(head)
         source = analyzer.source_of(head)
         actors = _actors(analyzer, contribution, path, head, above, speaker)
+        if not actors and speaker and speaker.official and speaker.country and \
+                _agentless_passive(path, head):
+            # 'Babis added that "no money ... will be invested"': the speaker's government
+            actors = [speaker.country]
         if not actors:
             continue
-        stance, confidence = _stance(analyzer, hit, path, head, cue_hits, trigger_tokens)
+        stance, confidence = _stance(analyzer, hit, path, head, cue_hits, trigger_spans)
         if stance is None:
             continue
         quantity = hit.quantity or _quantity_for(analyzer, contribution, root, head)
-        actors = actors + [c for c in _companions(analyzer, path, head, speaker) if c not in actors]
-        for code in actors:
+        companions = [c for c in _companions(analyzer, path, head, speaker) if c not in actors]
+        kept_main = False
+        for code in actors + companions:
+            if code in companions and not kept_main:
+                break
+            if _at_home(analyzer, root, code):
+                continue
             if code in lex.non_actors:
                 continue
             # Whose position counts (DESIGN.md): a speaker who is no official, or one
@@ -534,8 +569,13 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
                                            person.country and person.country != code)
                    for person in (speaker, source)):
                 continue
+            kept_main = True
             results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
     mission_named = {h.contribution for h in hits} & MISSION_CONTRIBUTIONS
+    if analyzer.state.question_contribution in MISSION_CONTRIBUTIONS:
+        # "asked whether he supports sending peacekeepers" -> "We do not see Spanish troops":
+        # the answer is about what was asked (dev README judgement 2)
+        mission_named.add(analyzer.state.question_contribution)
     return _prefer_missions(_merge(results), mission_named)
 
 
@@ -694,6 +734,29 @@ def _nested(token: Token, span: Span) -> bool:
         token.head.head.i in ids
 
 
+def _agentless_passive(path: list[Token], head: Token) -> bool:
+    """True for a passive clause whose subject is on the path and that names no agent."""
+    path_ids = {t.i for t in path}
+    return any(c.dep_ == "nsubjpass" and c.i in path_ids for c in head.children) and \
+        not any(c.dep_ == "agent" for c in head.children)
+
+
+def _at_home(analyzer: SentenceAnalyzer, root: Token, code: str) -> bool:
+    """True if the trigger is placed in the actor's own country ("the number of Patriot systems
+    in Germany"): its own stock, not a contribution."""
+    token = root
+    for _ in range(3):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "inside", "within"):
+                for obj in child.children:
+                    if analyzer.token_country.get(obj.i) == code:
+                        return True
+        if token.head.i == token.i or token.dep_ not in ("pobj", "prep", "compound"):
+            break
+        token = token.head
+    return False
+
+
 def _in_condition(head: Token, condition_marks: set[str]) -> bool:
     """True if the clause headed by `head` is (inside) an if-clause or a provided-that clause."""
     token = head
@@ -721,7 +784,16 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
                 token.pos_ == "PRON" and token.dep_ not in ("dobj", "pobj")):
             continue
         nearest = min(hits, key=lambda h: abs(h.span.root.i - token.i), default=None)
-        contribution = nearest.contribution if nearest else analyzer.state.last_contribution
+        anaphoric = any(c.lower_ in ("such", "this", "that", "the") for c in token.children)
+        if token.lower_ in MISSION_NOUNS and anaphoric and analyzer.state.last_mission:
+            # "such a mission" is the mission the story is about (a peacekeeping mission)
+            contribution = analyzer.state.last_mission
+        elif nearest:
+            contribution = nearest.contribution
+        elif token.pos_ == "PRON":
+            contribution = analyzer.state.last_contribution
+        else:
+            contribution = None
         if contribution is None or contribution == "coalition_membership" and \
                 token.lower_ != "coalition":
             continue
@@ -745,8 +817,14 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
                     if codes:
                         return codes
     # "with countries like Britain and France taking a leading role": acl's subject is its noun
+    # (a compound "NATO initiative aimed at ..." makes NATO no actor)
     if not subjects and head.dep_ == "acl":
-        subjects = [head.head]
+        noun = head.head
+        if noun.i in analyzer.token_country or noun.lower_ in GENERIC_GROUP_NOUNS or any(
+                c.dep_ == "poss" and c.i in analyzer.token_country for c in noun.children):
+            subjects = [noun]
+        else:
+            return []
     path_ids = {t.i for t in path}
     blocking_subject = False
     for subject in subjects:
@@ -825,9 +903,14 @@ def _companions(analyzer: SentenceAnalyzer, path: list[Token], head: Token,
 
 
 def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head: Token,
-            cue_hits, trigger_tokens: set[int]) -> tuple[str | None, float]:
+            cue_hits, trigger_spans: list[set[int]]) -> tuple[str | None, float]:
     """The stance a trigger's path and clause express, by DESIGN.md's precedence."""
     lex = analyzer.lex
+    if head.dep_ in ("ccomp", "csubj") and head.head.lemma_ not in lex.speech_verbs and \
+            head.head.lemma_ not in QUESTION_VERBS:
+        # "This could mean that we will declare forces", "Whether we join depends on ...":
+        # the governing verb's modal, negation or condition bears on the claim.
+        path = [*path, head.head]
     path_ids = {t.i for t in path}
     clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
     stances: set[str] = set()
@@ -839,7 +922,7 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
         for t in path if t.i != hit.span.root.i)
     negations = _negations(path, analyzer.doc)
     for anchor, cue, covered in cue_hits:
-        if covered & (trigger_tokens | {t.i for t in hit.span}):
+        if any(covered <= span for span in trigger_spans) or covered <= {t.i for t in hit.span}:
             continue  # "coalition of the willing" is a name, not willingness
         if cue.scope == "path":
             applies = anchor.i in path_ids or anchor.head.i in path_ids and anchor.dep_ in (
