@@ -19,3 +19,5 @@ MAX_BINARY_RATIO = 0.05
 MIN_LANGUAGE_LETTERS = 40
 # Batch size for the spaCy pipe over candidate sentences.
 PARSE_BATCH_SIZE = 64
+# Documents planned together so their candidate sentences share one parser batch.
+DOCUMENT_BATCH = 32

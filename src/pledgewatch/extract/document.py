@@ -7,13 +7,16 @@ introduce people, and runs the statistical parser only on those.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pledgewatch.extract.stances import (
-    DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance, update_state)
+    MISSION_CONTRIBUTIONS, DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance,
+    update_state)
+from pledgewatch.extract.stances import lexicon as stances_lexicon
 from pledgewatch.ingest.dates import explicit_date, normalise_date
 from pledgewatch.ingest.decode import fold_typography
 from pledgewatch.ingest.language import detect_language
@@ -22,7 +25,7 @@ from pledgewatch.model import DocumentResult, Segment, SourceDocument, Stance
 from pledgewatch.nlp.gazetteer import gazetteer
 from pledgewatch.nlp.people import role_words
 from pledgewatch.nlp.pipeline import load_parser, load_splitter
-from pledgewatch.settings import MAX_SENTENCE_CHARS, PARSE_BATCH_SIZE
+from pledgewatch.settings import DOCUMENT_BATCH, MAX_SENTENCE_CHARS, PARSE_BATCH_SIZE
 
 
 @dataclass(slots=True)
@@ -32,6 +35,7 @@ class Sentence:
     start: int
     end: int
     paragraph: int
+    selected: bool = False  # the cheap filter says it can hold a stance or introduces people
     parse: bool = False
 
 
@@ -144,21 +148,66 @@ def _introduces_person(text: str) -> bool:
     return role is not None
 
 
-def _select(segment_text_: str, sentences: list[Sentence], parse_all: bool) -> None:
+_ASKED = re.compile(r"\b(?:ask(?:s|ed|ing)?|question(?:s|ed)?)\b[^.?!]{0,40}?\b(?:whether|if)\b",
+                    re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _SegmentPlan:
+    segment: Segment
+    text: str
+    sentences: list[Sentence]
+
+
+@dataclass(slots=True)
+class _DocumentPlan:
+    result: DocumentResult
+    segments: list[_SegmentPlan]
+    names: set[str]
+
+
+def _leading_title_lines(seg_text: str) -> int:
+    """Length of the title block: the leading lines that end without sentence punctuation
+    (headline, sub-headline, source line). Editors write these; the body carries the
+    statements. A teaser keeps its headline: it is all the teaser has."""
+    end = 0
+    for line in seg_text.split("\n"):
+        stripped = line.strip()
+        if stripped and (stripped[-1] in ".!?\"'" or len(stripped.split()) > 40):
+            break
+        end += len(line) + 1
+    return end if end < len(seg_text) else 0
+
+
+def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> _DocumentPlan:
+    text = source.text
+    published = normalise_date(source.date) or normalise_date(default_date)
+    result = DocumentResult(id=source.id, source=source.source, title=source.title,
+                            published=published, fingerprint=fingerprint(text), url=source.url)
+    plan = _DocumentPlan(result, [], set())
+    language = detect_language(text)
+    if language != "en":
+        result.skipped = f"not English (detected language: {language})"
+        return plan
+    result.segments = segment_text(text, source.title)
+    if result.segments and result.title is None:
+        result.title = result.segments[0].title
+    plan.names = names_in_running_text(fold_typography(text))
     gaz = gazetteer()
-    for index, sentence in enumerate(sentences):
-        text = segment_text_[sentence.start:sentence.end]
-        if parse_all:
-            sentence.parse = True
-            continue
-        mentions = gaz.find(text)
-        if could_hold_stance(text, mentions):
-            sentence.parse = True
-            # The sentence before gives "he"/"it" their referent.
-            if index and sentences[index - 1].paragraph == sentence.paragraph:
-                sentences[index - 1].parse = True
-        elif mentions and _introduces_person(text):
-            sentence.parse = True
+    for segment in result.segments:
+        seg_text = text[segment.start:segment.end]
+        sentences = split_sentences(seg_text)
+        if segment.kind == "article":
+            skip = _leading_title_lines(seg_text)
+            sentences = [s for s in sentences if s.start >= skip]
+        for sentence in sentences:
+            body = seg_text[sentence.start:sentence.end]
+            mentions = gaz.find(body)
+            sentence.selected = could_hold_stance(body, mentions) or (
+                bool(mentions) and _introduces_person(body))
+            sentence.parse = sentence.selected or parse_all
+        plan.segments.append(_SegmentPlan(segment, seg_text, sentences))
+    return plan
 
 
 def extract_document(source: SourceDocument, *, default_date: str | None = None,
@@ -168,8 +217,8 @@ def extract_document(source: SourceDocument, *, default_date: str | None = None,
     Args:
         source: the document (text, id, optional title/date/url).
         default_date: the date of the document when the source gives none (YYYY-MM-DD).
-        parse_all: parse every sentence instead of only candidates (for benchmarks and the
-            equivalence test; the records must be the same).
+        parse_all: parse and analyse every sentence, not only those the cheap filter selects
+            (for the benchmark and the equivalence test: the records must be the same).
     Returns:
         A DocumentResult; non-English documents come back with `skipped` set and no records.
     """
@@ -179,67 +228,83 @@ def extract_document(source: SourceDocument, *, default_date: str | None = None,
 
 def extract_documents(sources: Iterable[SourceDocument], *, default_date: str | None = None,
                       parse_all: bool = False) -> Iterator[DocumentResult]:
-    """`extract_document` over a stream of documents (the parser is loaded once)."""
-    for source in sources:
-        yield _extract_one(source, default_date, parse_all)
+    """`extract_document` over a stream of documents.
 
-
-def _extract_one(source: SourceDocument, default_date: str | None,
-                 parse_all: bool) -> DocumentResult:
-    text = source.text
-    published = normalise_date(source.date) or normalise_date(default_date)
-    result = DocumentResult(id=source.id, source=source.source, title=source.title,
-                            published=published, fingerprint=fingerprint(text), url=source.url)
-    language = detect_language(text)
-    if language != "en":
-        result.skipped = f"not English (detected language: {language})"
-        return result
-    result.segments = segment_text(text, source.title)
-    if result.segments and result.title is None:
-        result.title = result.segments[0].title
+    Documents are planned (segmented, filtered) a batch at a time and the selected sentences
+    of the whole batch go through one `nlp.pipe`, so the parser works on full batches; memory
+    stays bounded by DOCUMENT_BATCH documents whatever the stream's length.
+    """
     nlp = load_parser()
-    names = names_in_running_text(fold_typography(text))
-    for segment in result.segments:
-        seg_text = text[segment.start:segment.end]
-        sentences = split_sentences(seg_text)
-        if segment.kind == "article" and segment.title and \
-                seg_text.startswith(segment.title) and "\n" in seg_text:
-            # An article's headline is the editor's summary of the story, not an attributed
-            # statement; the body carries the statements (a teaser's headline is kept: it is
-            # all the teaser has).
-            sentences = [s for s in sentences if s.start >= len(segment.title)]
-        _select(seg_text, sentences, parse_all)
-        chosen = [s for s in sentences if s.parse]
-        docs = nlp.pipe((_parse_text(seg_text[s.start:s.end], names) for s in chosen),
-                        batch_size=PARSE_BATCH_SIZE)
-        state = DiscourseState()
-        for sentence, doc in zip(chosen, docs):
-            state.open_quote = _inside_quote(seg_text, sentence.start)
-            analyzer = SentenceAnalyzer(doc, state)
+    batch: list[_DocumentPlan] = []
+    for source in sources:
+        batch.append(_plan(source, default_date, parse_all))
+        if len(batch) >= DOCUMENT_BATCH:
+            yield from _run_batch(nlp, batch)
+            batch = []
+    if batch:
+        yield from _run_batch(nlp, batch)
+
+
+def _run_batch(nlp, plans: list[_DocumentPlan]) -> Iterator[DocumentResult]:
+    jobs = [(plan, seg, sentence) for plan in plans for seg in plan.segments
+            for sentence in seg.sentences if sentence.parse]
+    texts = (_parse_text(seg.text[s.start:s.end], plan.names) for plan, seg, s in jobs)
+    parsed = {id(sentence): doc for (_p, _s, sentence), doc in
+              zip(jobs, nlp.pipe(texts, batch_size=PARSE_BATCH_SIZE))}
+    for plan in plans:
+        for seg in plan.segments:
+            _analyze_segment(plan, seg, parsed)
+        yield plan.result
+
+
+def _analyze_segment(plan: _DocumentPlan, seg: _SegmentPlan, parsed: dict) -> None:
+    """Walk a segment's sentences in order, carrying the discourse state.
+
+    The state is updated the same way whether or not the run parses every sentence: cheap
+    updates (mission named, question asked) from every sentence, parse-based ones (people,
+    focus country, speaker) only from selected sentences. A sentence that is parsed but not
+    selected (parse_all) is analysed on a copy of the state, so that it cannot change what
+    later sentences find: that is what makes the filtered and full runs comparable.
+    """
+    lex = stances_lexicon()
+    state = DiscourseState()
+    question: str | None = None
+    for sentence in seg.sentences:
+        body = seg.text[sentence.start:sentence.end]
+        state.question_contribution = question
+        state.open_quote = _inside_quote(seg.text, sentence.start)
+        doc = parsed.get(id(sentence))
+        if doc is not None:
+            sentence_state = state if sentence.selected else copy.deepcopy(state)
+            analyzer = SentenceAnalyzer(doc, sentence_state)
             found = analyze_sentence(analyzer)
-            update_state(analyzer, found)
-            evidence = seg_text[sentence.start:sentence.end]
-            shift = len(doc.text) - len(evidence)  # a HEADLINE_PREFIX, if any
-            date = explicit_date(evidence) or segment.date or published
-            seen: set[tuple[str, str, str]] = set()
-            for raw in found:
-                key = (raw.country, raw.contribution, raw.stance)
-                if key in seen:
-                    continue
-                seen.add(key)
-                quantity = raw.quantity
-                result.stances.append(Stance(
-                    country=raw.country, contribution=raw.contribution, stance=raw.stance,
-                    evidence=evidence, start=sentence.start, end=sentence.end,
-                    segment=segment.index,
-                    quantity=seg_text[sentence.start + quantity.start - shift:
-                                      sentence.start + quantity.end - shift] if quantity else None,
-                    quantity_value=quantity.value if quantity else None,
-                    quantity_unit=quantity.unit if quantity else None,
-                    speaker=raw.speaker.name if raw.speaker else None,
-                    speaker_role=raw.speaker.role if raw.speaker else None,
-                    date=date, confidence=raw.confidence))
-    return result
+            if sentence.selected:
+                update_state(analyzer, found)
+            _record(plan, seg, sentence, body, doc, found)
+        named = [lex.trigger_for(m.group()) for m in lex.trigger_re.finditer(body)]
+        missions = [t.contribution for t in named if t and t.contribution in MISSION_CONTRIBUTIONS]
+        if missions:
+            state.last_mission = missions[-1]
+        question = missions[-1] if missions and _ASKED.search(body) else None
+
+
+def _record(plan: _DocumentPlan, seg: _SegmentPlan, sentence: Sentence, evidence: str, doc,
+            found) -> None:
+    result, segment = plan.result, seg.segment
+    shift = len(doc.text) - len(evidence)  # a HEADLINE_PREFIX, if any
+    date = explicit_date(evidence) or segment.date or result.published
+    for raw in found:
+        quantity = raw.quantity
+        result.stances.append(Stance(
+            country=raw.country, contribution=raw.contribution, stance=raw.stance,
+            evidence=evidence, start=sentence.start, end=sentence.end, segment=segment.index,
+            quantity=seg.text[sentence.start + quantity.start - shift:
+                              sentence.start + quantity.end - shift] if quantity else None,
+            quantity_value=quantity.value if quantity else None,
+            quantity_unit=quantity.unit if quantity else None,
+            speaker=raw.speaker.name if raw.speaker else None,
+            speaker_role=raw.speaker.role if raw.speaker else None,
+            date=date, confidence=raw.confidence))
 
 
 __all__ = ["extract_document", "extract_documents", "fingerprint", "split_sentences", "Segment"]

@@ -153,9 +153,16 @@ def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
     only the sentences that can produce a record.
     """
     lex = lexicon()
-    if not lex.trigger_re.search(text) and not any(is_money(q) for q in find_quantities(text)):
+    if not lex.trigger_re.search(text) and not _MISSION_ANAPHOR.search(text) and \
+            not any(is_money(q) for q in find_quantities(text)):
         return False
-    return bool(mentions) or bool(lex.pronoun_re.search(text))
+    # An actor can be a country, a pronoun, or a person (whose government may speak).
+    return bool(mentions) or bool(lex.pronoun_re.search(text)) or bool(_NAME.search(text))
+
+
+_MISSION_ANAPHOR = re.compile(r"\b(?:such|this|that|the)\s+(?:\w+\s+)?(?:mission|force|operation|deployment)\b",
+                              re.IGNORECASE)
+_NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -790,8 +797,6 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
             contribution = analyzer.state.last_mission
         elif nearest:
             contribution = nearest.contribution
-        elif token.pos_ == "PRON":
-            contribution = analyzer.state.last_contribution
         else:
             contribution = None
         if contribution is None or contribution == "coalition_membership" and \
