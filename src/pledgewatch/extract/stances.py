@@ -61,6 +61,7 @@ CONTROL_VERBS = {"allow", "permit", "let", "want", "expect", "authorize", "autho
 # ("The Dutch contribution fully funds one package. The aid will include air defense systems").
 AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donation", "pledge"}
 MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
+MEMBER_NOUNS = {"country", "member", "ally", "state", "nation", "government", "partner"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
@@ -312,6 +313,9 @@ class SentenceAnalyzer:
             return None  # "NATO allies", "European countries" are not one actor
         for child in token.children:
             if child.dep_ in ("poss", "amod", "compound", "nmod") and child.i in self.token_country:
+                if self.gaz.kinds.get(self.token_country[child.i]) == "igo" and \
+                        token.lemma_ in MEMBER_NOUNS:
+                    continue  # "the first NATO country", "an EU member" is not the IGO
                 return self.token_country[child.i]
             if child.dep_ == "poss" and child.lower_ in ("his", "her") and allow_pronoun and \
                     token.lemma_ in COUNTRY_NOUNS:
@@ -372,7 +376,7 @@ class SentenceAnalyzer:
                     return self._person_for(child)
         # A quotation that goes on from an earlier sentence keeps its speaker.
         if self.state.open_quote or self.doc.text.lstrip().startswith('"'):
-            return self.state.last_speaker
+            return self.state.last_speaker or self.state.people.last
         return None
 
     def source_of(self, clause_head: Token) -> Person | None:
