@@ -11,13 +11,19 @@ gazetteer and trigger pass picks them), and issue 2 asks for at least 3x the rat
 prints the ratio extract / bare pipe, and checks that runs 1 and 2 give the same set of
 (doc id, segment, country, contribution, stance, start) records.
 
-Corpus: the texts of tests/data/stance_cases.jsonl, examples/coalition-page.txt and, when the
-folder exists, ../shared/dev/articles/*.txt (read in place, never copied), repeated until the
-corpus has about --sentences sentences (or exactly --repeat times). Every rate uses the same
-sentence count (`split_sentences` over each text), so the ratio is a ratio of wall times.
+Two corpora, each repeated to about --sentences sentences (or exactly --repeat times):
+  * on-topic: the texts of tests/data/stance_cases.jsonl, examples/coalition-page.txt and, when
+    the folder exists, ../shared/dev/articles/*.txt (read in place, never copied). Nearly every
+    sentence names a country and a contribution, so the filter can skip little here;
+  * news stream: the same texts interleaved with --ratio paragraphs each of
+    benchmarks/data/general_news.jsonl (off-topic wire copy we wrote, with distractors such as
+    "market forces" and "coalition talks"), closer to what a feed delivers.
+Every rate uses the same sentence count (`split_sentences` over each text), so the ratio is a
+ratio of wall times.
 
 Usage:
-    python benchmarks/extract_speed.py [--sentences 3000] [--repeat N] [--runs 1] [--no-dev]
+    python benchmarks/extract_speed.py [--sentences 3000] [--repeat N] [--runs 1] [--ratio 4]
+                                       [--no-dev]
 """
 from __future__ import annotations
 
@@ -37,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 CASES = REPO / "tests" / "data" / "stance_cases.jsonl"
 SEED = REPO / "examples" / "coalition-page.txt"
 DEV_ARTICLES = REPO.parent / "shared" / "dev" / "articles"
+GENERAL = REPO / "benchmarks" / "data" / "general_news.jsonl"
 
 Record = tuple[str, int, str, str, str, int]
 
@@ -100,38 +107,44 @@ def timed(func: Callable[[], object], runs: int) -> tuple[float, object]:
     return best, value
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sentences", type=int, default=3000,
-                        help="repeat the corpus until it has about this many sentences")
-    parser.add_argument("--repeat", type=int, default=None,
-                        help="use exactly this many copies of the corpus (overrides "
-                             "--sentences)")
-    parser.add_argument("--runs", type=int, default=1, help="timed runs each; best is kept")
-    parser.add_argument("--no-dev", action="store_true",
-                        help="leave out ../shared/dev/articles even when present")
-    args = parser.parse_args(argv)
+def general_news() -> list[SourceDocument]:
+    """Off-topic wire paragraphs we wrote (sports, markets, weather...): most of a real feed."""
+    docs = []
+    for line in GENERAL.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            obj = json.loads(line)
+            docs.append(SourceDocument(id=str(obj["id"]), text=obj["text"], source=str(GENERAL),
+                                       date=obj.get("date")))
+    return docs
 
-    base = base_corpus(use_dev=not args.no_dev)
+
+def stream(on_topic: list[SourceDocument], general: list[SourceDocument],
+           ratio: int) -> list[SourceDocument]:
+    """A news stream: every on-topic text followed by `ratio` general paragraphs (cycled)."""
+    out: list[SourceDocument] = []
+    for n, doc in enumerate(on_topic):
+        out.append(doc)
+        for k in range(ratio):
+            g = general[(n * ratio + k) % len(general)]
+            out.append(SourceDocument(id=f"{g.id}~{n}-{k}", text=g.text, source=g.source,
+                                      date=g.date))
+    return out
+
+
+def measure(label: str, base: list[SourceDocument], target: int, repeat: int | None,
+            runs: int) -> None:
+    """Time the three runs over `base` repeated to about `target` sentences and print them."""
     per_copy = count_sentences(base)
-    copies = args.repeat or max(1, round(args.sentences / max(per_copy, 1)))
+    copies = repeat or max(1, round(target / max(per_copy, 1)))
     corpus = repeated(base, copies)
     sentences = per_copy * copies
     chars = sum(len(d.text) for d in corpus)
-    dev_note = "with" if (not args.no_dev and DEV_ARTICLES.is_dir()) else "without"
-    print(f"corpus: {len(base)} texts ({dev_note} shared dev articles) x {copies} copies = "
-          f"{len(corpus)} documents, {sentences} sentences, {chars} characters")
+    print(f"== {label}: {len(base)} texts x {copies} copies = {len(corpus)} documents, "
+          f"{sentences} sentences, {chars} characters")
 
-    # Warm-up: load both pipelines and touch every code path once.
-    warm = base[: min(len(base), 20)]
-    load_parser()
-    records(warm, parse_all=False)
-    records(warm, parse_all=True)
-    bare_pipe(warm)
-
-    t_extract, filtered = timed(lambda: records(corpus, parse_all=False), args.runs)
-    t_all, full = timed(lambda: records(corpus, parse_all=True), args.runs)
-    t_bare, _ = timed(lambda: bare_pipe(corpus), args.runs)
+    t_extract, filtered = timed(lambda: records(corpus, parse_all=False), runs)
+    t_all, full = timed(lambda: records(corpus, parse_all=True), runs)
+    t_bare, _ = timed(lambda: bare_pipe(corpus), runs)
 
     rate_extract, rate_all, rate_bare = (sentences / t for t in (t_extract, t_all, t_bare))
     print(f"extract (candidate sentences): {rate_extract:10.1f} sentences/s  ({t_extract:.2f} s)")
@@ -145,16 +158,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"records: {len(filtered)} filtered, {len(full)} parse-all")
     print(f"records identical: {'yes' if same else 'no'}")
     if not same:
-        only_filtered = sorted(filtered - full)
-        only_full = sorted(full - filtered)
-        print(f"only in filtered run ({len(only_filtered)}):")
-        for record in only_filtered[:40]:
-            print(f"  {record}")
-        print(f"only in parse-all run ({len(only_full)}):")
-        for record in only_full[:40]:
-            print(f"  {record}")
-        if len(only_filtered) > 40 or len(only_full) > 40:
-            print("  (first 40 of each shown)")
+        for name, diff in (("filtered", filtered - full), ("parse-all", full - filtered)):
+            print(f"only in {name} run ({len(diff)}):")
+            for record in sorted(diff)[:40]:
+                print(f"  {record}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sentences", type=int, default=3000,
+                        help="repeat each corpus until it has about this many sentences")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="use exactly this many copies of each corpus")
+    parser.add_argument("--runs", type=int, default=1, help="timed runs each; best is kept")
+    parser.add_argument("--ratio", type=int, default=4,
+                        help="general-news paragraphs per on-topic text in the stream corpus")
+    parser.add_argument("--no-dev", action="store_true",
+                        help="leave out ../shared/dev/articles even when present")
+    args = parser.parse_args(argv)
+
+    base = base_corpus(use_dev=not args.no_dev)
+    dev_note = "with" if (not args.no_dev and DEV_ARTICLES.is_dir()) else "without"
+    print(f"on-topic texts: {len(base)} ({dev_note} shared dev articles)")
+    # Warm-up: load both pipelines and touch every code path once.
+    warm = base[: min(len(base), 20)]
+    load_parser()
+    records(warm, parse_all=False)
+    records(warm, parse_all=True)
+    bare_pipe(warm)
+
+    measure("on-topic corpus (every text is about coalition support)", base, args.sentences,
+            args.repeat, args.runs)
+    measure(f"news stream (1 on-topic text : {args.ratio} general-news paragraphs)",
+            stream(base, general_news(), args.ratio), args.sentences, args.repeat, args.runs)
     return 0
 
 

@@ -78,9 +78,23 @@ def _currency(text: str) -> str | None:
     return None
 
 
+# Every amount has a digit or a number word; most sentences have neither, and the cheap test
+# spares them the full pattern.
+_MAY_HAVE_AMOUNT = re.compile(r"\d|\b(?:" + _WORDS + r")\b", re.IGNORECASE)
+_MAY_HAVE_MONEY = re.compile(r"[$€£]|\b(?:EUR|USD|GBP|SEK|DKK|NOK|CHF|PLN|euros?|dollars?|pounds|"
+                             r"kroner|krone|kronor|crowns|yen|zloty|francs)\b", re.IGNORECASE)
+
+
+def may_mention_money(text: str) -> bool:
+    """Cheap test: could `text` contain a sum of money?"""
+    return bool(_MAY_HAVE_MONEY.search(text))
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every amount phrase in `text`, with value and unit where they can be read."""
     found = []
+    if not _MAY_HAVE_AMOUNT.search(text):
+        return found
     for match in QUANTITY_RE.finditer(text[:100_000]):
         phrase = match.group().strip()
         start = match.start() + (len(match.group()) - len(match.group().lstrip()))

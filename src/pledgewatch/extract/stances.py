@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from pledgewatch import lexicons
-from pledgewatch.extract.quantities import find_quantities, is_money
+from pledgewatch.extract.quantities import find_quantities, is_money, may_mention_money
 from pledgewatch.ingest.decode import fold_typography
 from pledgewatch.model import Quantity, strongest_stance
 from pledgewatch.nlp.gazetteer import Gazetteer, Mention, gazetteer
@@ -129,7 +129,7 @@ class Lexicon:
         self.condition_marks = set(cue_file.condition_marks)
         self.non_actors = set(lexicons.roles().non_actors)
         self.pronoun_re = re.compile(
-            r"\b(?:it|its|he|she|his|her|we|our|us|they|their|the (?:country|government|nation|"
+            r"\b(?:it|its|he|she|his|her|we|our|us|I|my|me|they|their|the (?:country|government|nation|"
             r"republic|kingdom|authorities|administration))\b", re.IGNORECASE)
 
     def trigger_for(self, text: str) -> lexicons.Trigger | None:
@@ -154,8 +154,8 @@ def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
     only the sentences that can produce a record.
     """
     lex = lexicon()
-    if not lex.trigger_re.search(text) and not _MISSION_ANAPHOR.search(text) and \
-            not any(is_money(q) for q in find_quantities(text)):
+    if not lex.trigger_re.search(text) and not _MISSION_ANAPHOR.search(text) and not (
+            may_mention_money(text) and any(is_money(q) for q in find_quantities(text))):
         return False
     # An actor can be a country, a pronoun, or a person (whose government may speak).
     return bool(mentions) or bool(lex.pronoun_re.search(text)) or bool(_NAME.search(text))
@@ -185,6 +185,7 @@ class SentenceAnalyzer:
         self._map_mentions()
         self.people_at: dict[int, Person] = {}
         self._register_people()
+        self._quantities: list[Quantity] | None = None
 
     # ---- actors -----------------------------------------------------------------------------
 
@@ -424,6 +425,13 @@ class SentenceAnalyzer:
 
     # ---- triggers and cues --------------------------------------------------------------------
 
+    @property
+    def quantities(self) -> list[Quantity]:
+        """Amounts in the sentence (computed once)."""
+        if self._quantities is None:
+            self._quantities = find_quantities(self.doc.text)
+        return self._quantities
+
     def triggers(self) -> list[TriggerHit]:
         """Contribution phrases in the sentence, plus sums of money (funding)."""
         hits = []
@@ -435,7 +443,7 @@ class SentenceAnalyzer:
                 continue
             hits.append(TriggerHit(entry.contribution, span, entry.weak))
             taken.update(t.i for t in span)
-        for quantity in find_quantities(self.doc.text):
+        for quantity in self.quantities:
             span = self.doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
             if span is None or not is_money(quantity) or any(t.i in taken for t in span):
                 continue
@@ -992,7 +1000,7 @@ def _quantity_for(analyzer: SentenceAnalyzer, contribution: str, root: Token,
     """The amount in the trigger's clause that can measure this contribution."""
     clause = {t.i for t in head.subtree}
     best = None
-    for quantity in find_quantities(analyzer.doc.text):
+    for quantity in analyzer.quantities:
         span = analyzer.doc.char_span(quantity.start, quantity.end, alignment_mode="expand")
         if span is None or not ({t.i for t in span} & clause):
             continue
