@@ -77,6 +77,8 @@ class TriggerHit:
     span: Span
     weak: bool
     quantity: Quantity | None = None
+    # For a generic referent ("the deployment"), the trigger it stands for.
+    origin: TriggerHit | None = None
 
 
 @dataclass(slots=True)
@@ -572,6 +574,10 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if stance is None:
             continue
         quantity = hit.quantity or _quantity_for(analyzer, contribution, root, head)
+        if quantity is None and hit.origin is not None:
+            origin_root = hit.origin.span.root
+            quantity = _quantity_for(analyzer, contribution, origin_root,
+                                     _climb(origin_root, lex.predicates)[1])
         companions = [c for c in _companions(analyzer, path, head, speaker) if c not in actors]
         kept_main = False
         for code in actors + companions:
@@ -608,7 +614,10 @@ def _prefer_missions(results: list[RawStance], mission_named: set[str]) -> list[
         if raw.contribution == "troops":
             missions = [by_key.get((raw.country, m)) for m in sorted(mission_named)]
             missions = [m for m in missions if m is not None]
-            if any(m.stance == raw.stance for m in missions):
+            same = [m for m in missions if m.stance == raw.stance]
+            if same:
+                if same[0].quantity is None and raw.quantity is not None:
+                    same[0].quantity = raw.quantity  # "a mission of 10,000 soldiers"
                 continue
             if not missions and "peacekeeping" in mission_named:
                 raw = RawStance(raw.country, "peacekeeping", raw.stance, raw.quantity,
@@ -620,16 +629,18 @@ def _prefer_missions(results: list[RawStance], mission_named: set[str]) -> list[
 def _merge(results: list[RawStance]) -> list[RawStance]:
     """One stance per (country, contribution) in a sentence: DESIGN.md's precedence decides
     between the cues of its clauses ("remain the coordinator of the initiative, which delivers
-    shells" is leading, not also committed)."""
-    best: dict[tuple[str, str], RawStance] = {}
+    shells" is leading, not also committed). The amount is kept from whichever claim had one."""
+    groups: dict[tuple[str, str], list[RawStance]] = {}
     for raw in results:
-        key = (raw.country, raw.contribution)
-        if key not in best or strongest_stance({raw.stance, best[key].stance}) == raw.stance \
-                and raw.stance != best[key].stance:
-            best[key] = raw if key not in best or raw.quantity or not best[key].quantity else \
-                RawStance(raw.country, raw.contribution, raw.stance, best[key].quantity,
-                          raw.speaker, raw.confidence)
-    return list(best.values())
+        groups.setdefault((raw.country, raw.contribution), []).append(raw)
+    merged = []
+    for group in groups.values():
+        stance = strongest_stance({r.stance for r in group})
+        best = next(r for r in group if r.stance == stance)
+        quantity = best.quantity or next((r.quantity for r in group if r.quantity), None)
+        merged.append(RawStance(best.country, best.contribution, stance, quantity,
+                                best.speaker, best.confidence))
+    return merged
 
 
 # Nouns a trigger may qualify and still name the contribution ("Patriot deliveries",
@@ -804,7 +815,9 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
             continue
         nearest = min(hits, key=lambda h: abs(h.span.root.i - token.i), default=None)
         anaphoric = any(c.lower_ in ("such", "this", "that", "the") for c in token.children)
-        if token.lower_ in MISSION_NOUNS and anaphoric and analyzer.state.last_mission:
+        anaphoric_mission = token.lower_ in MISSION_NOUNS and anaphoric and \
+            bool(analyzer.state.last_mission)
+        if anaphoric_mission:
             # "such a mission" is the mission the story is about (a peacekeeping mission)
             contribution = analyzer.state.last_mission
         elif nearest:
@@ -816,7 +829,8 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
             continue
         if token.lower_ == "coalition":
             continue
-        generic.append(TriggerHit(contribution, analyzer.doc[token.i:token.i + 1], True))
+        generic.append(TriggerHit(contribution, analyzer.doc[token.i:token.i + 1], True,
+                                  origin=nearest if nearest and not anaphoric_mission else None))
     return generic
 
 
