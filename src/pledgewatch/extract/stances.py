@@ -47,7 +47,7 @@ GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "
                        "governments", "leaders"}
 # Nouns that stand for a contribution named elsewhere in the sentence or paragraph
 # ("taking a leading role in the deployment", "Sweden will not take part in it").
-GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative",
+GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative", "that",
                      "operation", "action", "plan", "contribution", "participation", "presence",
                      "it", "this", "such", "scenario", "move", "idea", "proposal", "coalition"}
 ROLE_HEADS = {"president", "minister", "chancellor", "premier", "leader", "head", "king",
@@ -237,6 +237,9 @@ class SentenceAnalyzer:
         for i in range(index - 1, -1, -1):
             code = self.token_country.get(i)
             kind = self.token_kind.get(i)
+            if code and code not in self.lex.non_actors and kind == "demonym" and (
+                    self.doc[i].head.i in self.people_at or self.doc[i].head.lower_ in ROLE_HEADS):
+                best = best or code  # "South Korean President Yoon ... the republic"
             if code and code not in self.lex.non_actors and (
                     kind != "demonym" or self.doc[i].head.lemma_ in COUNTRY_NOUNS):
                 token = self.doc[i] if kind != "demonym" else self.doc[i].head
@@ -813,6 +816,8 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
         if token.dep_ not in ("dobj", "pobj", "attr", "nsubjpass") or (
                 token.pos_ == "PRON" and token.dep_ not in ("dobj", "pobj")):
             continue
+        if token.lower_ == "that" and token.pos_ != "PRON":
+            continue
         nearest = min(hits, key=lambda h: abs(h.span.root.i - token.i), default=None)
         anaphoric = any(c.lower_ in ("such", "this", "that", "the") for c in token.children)
         anaphoric_mission = token.lower_ in MISSION_NOUNS and anaphoric and \
@@ -949,7 +954,8 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
     # The predicate must be the clause's own verb or a verb/adjective under it: in "Yoon
     # denounced North Korea's troop dispatch" the noun "dispatch" commits nobody.
     has_predicate = head.lemma_.lower() in lex.predicates or any(
-        t.lemma_.lower() in lex.predicates and t.pos_ in ("VERB", "AUX", "ADJ")
+        t.lemma_.lower() in lex.predicates and (
+            t.pos_ in ("VERB", "AUX", "ADJ") or t.dep_ in ("attr", "acomp"))
         for t in path if t.i != hit.span.root.i)
     negations = _negations(path, analyzer.doc)
     for anchor, cue, covered in cue_hits:
