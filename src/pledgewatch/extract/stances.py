@@ -186,6 +186,7 @@ class SentenceAnalyzer:
         self.token_possessive: set[int] = set()
         self._map_mentions()
         self.people_at: dict[int, Person] = {}
+        self._last_person_before = state.people.last  # before this sentence's own names
         self._register_people()
         self._quantities: list[Quantity] | None = None
 
@@ -221,6 +222,14 @@ class SentenceAnalyzer:
         return self.token_country.get(token.i)
 
     def _register_people(self) -> None:
+        # Names the statistical NER missed but the registry knows ("Babis said", "Merz said").
+        for token in self.doc:
+            if token.pos_ == "PROPN" and token.i not in self.token_country and \
+                    token.ent_type_ not in ("PERSON", "GPE") and token.text[:1].isupper():
+                person = self.state.people.get(token.text)
+                if person and (token.i + 1 >= len(self.doc) or
+                               self.doc[token.i + 1].pos_ != "PROPN"):
+                    self.people_at[token.i] = self.state.people.remember(person)
         for ent in self.doc.ents:
             if ent.label_ != "PERSON":
                 continue
@@ -249,10 +258,18 @@ class SentenceAnalyzer:
         return best or self.state.focus_country
 
     def _person_before(self, index: int) -> Person | None:
+        token = self.doc[index]
+        # "Merz said he wouldn't rule it out": the subject of a reported clause is, by default,
+        # the person reporting it.
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ccomp" and \
+                token.head.head.lemma_ in self.lex.speech_verbs:
+            for child in token.head.head.children:
+                if child.dep_ == "nsubj" and child.i in self.people_at:
+                    return self.people_at[child.i]
         for i in range(index - 1, -1, -1):
             if i in self.people_at:
                 return self.people_at[i]
-        return self.state.people.last or self.state.last_speaker
+        return self._last_person_before or self.state.last_speaker
 
     def resolve(self, token: Token, speaker: Person | None) -> list[str]:
         """The actor codes a noun phrase headed by `token` names (with its conjuncts)."""
