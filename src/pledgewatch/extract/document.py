@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pledgewatch.extract.stances import (
-    MISSION_CONTRIBUTIONS, DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance,
+    MISSION_KINDS, DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance,
     update_state)
 from pledgewatch.extract.stances import lexicon as stances_lexicon
 from pledgewatch.ingest.dates import explicit_date, normalise_date
@@ -282,7 +282,7 @@ def _analyze_segment(plan: _DocumentPlan, seg: _SegmentPlan, parsed: dict) -> No
                 update_state(analyzer, found)
             _record(plan, seg, sentence, body, doc, found)
         named = [lex.trigger_for(m.group()) for m in lex.trigger_re.finditer(body)]
-        missions = [t.contribution for t in named if t and t.contribution in MISSION_CONTRIBUTIONS]
+        missions = [t.contribution for t in named if t and t.contribution in MISSION_KINDS]
         if missions:
             state.last_mission = missions[-1]
         question = missions[-1] if missions and _ASKED.search(body) else None

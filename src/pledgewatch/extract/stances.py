@@ -278,6 +278,13 @@ class SentenceAnalyzer:
             code = self._resolve_one(head, speaker)
             if code:
                 codes.append(code)
+                # "President of Ukraine Volodymyr Zelensky, President of France Emmanuel
+                # Macron, and ...": a listed apposition is one more actor
+                for appos in head.subtree:
+                    if appos.dep_ == "appos" and appos.lower_ in ROLE_HEADS:
+                        extra = self._resolve_one(appos, speaker)
+                        if extra:
+                            codes.append(extra)
             elif head.lower_ in GENERIC_GROUP_NOUNS:
                 for child in head.children:
                     if child.dep_ == "prep" and child.lower_ in ("like", "including", "such"):
@@ -399,7 +406,7 @@ class SentenceAnalyzer:
                     return self._person_for(child)
         # A quotation that goes on from an earlier sentence keeps its speaker.
         if self.state.open_quote or self.doc.text.lstrip().startswith('"'):
-            return self.state.last_speaker or self.state.people.last
+            return self._last_person_before or self.state.last_speaker
         return None
 
     def source_of(self, clause_head: Token) -> Person | None:
@@ -524,7 +531,10 @@ def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, li
             break
         # "the coalition providing arms": the noun, not the sentence subject, does the acting;
         # "its plans to deploy troops" goes on up to whoever holds the plans.
-        if token.dep_ == "acl" and token.head.lemma_ not in predicates and token.i != trigger.i:
+        # "a mission to train drone operators" is the mission's purpose: go on.
+        purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if token.dep_ == "acl" and token.head.lemma_ not in predicates and \
+                token.i != trigger.i and not purpose:
             break
         token = token.head
         path.append(token)
@@ -705,6 +715,8 @@ ABSORBED_BY = {"funding": "air_defence"}
 # Contributions that a monitoring or peacekeeping mission makes more specific: "personnel for a
 # ceasefire-monitoring mission" is that mission, not troops.
 MISSION_CONTRIBUTIONS = {"peacekeeping", "other", "training", "logistics", "intelligence"}
+# Missions proper, that "such a mission" can point back to.
+MISSION_KINDS = {"peacekeeping", "other"}
 
 
 def _related(a: TriggerHit, b: TriggerHit, climbs: dict[int, tuple]) -> bool:
@@ -835,6 +847,8 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
             continue
         if token.lower_ == "that" and token.pos_ != "PRON":
             continue
+        if any(t.i in taken for t in token.subtree):
+            continue  # "the deployment of multinational forces" names its contribution
         nearest = min(hits, key=lambda h: abs(h.span.root.i - token.i), default=None)
         anaphoric = any(c.lower_ in ("such", "this", "that", "the") for c in token.children)
         anaphoric_mission = token.lower_ in MISSION_NOUNS and anaphoric and \
@@ -891,41 +905,53 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
         if subject.i not in path_ids and subject.pos_ in ("PROPN", "NOUN") and \
                 subject.dep_ != "csubj":
             blocking_subject = True
+    # Inherit: coordinated verbs, participles, xcomp and relative clauses share a subject
+    # ("Speaking after attending the summit, Babis said"); an inherited subject that is no
+    # country ("European officials gathered ... to finalize a plan to deploy British troops")
+    # holds the clause as an explicit one does.
+    real_subjects = [s for s in subjects if s.lower_ not in RELATIVE_PRONOUNS | {"there", "it"}]
+    if not blocking_subject and not real_subjects and head.dep_ != "acl":
+        codes, blocking_subject = _inherited_subject(analyzer, head, above, speaker)
+        if codes:
+            return codes
     # "Italian troops", "Romania's commitment": a possessive names the actor of any noun on the
     # path; a demonym only names who troops belong to ("US weapons" says where arms are made).
-    personnel = contribution in PERSONNEL_CONTRIBUTIONS
-    if not blocking_subject:
-        for token in path:
-            for child in token.children:
-                if child.dep_ not in ("poss", "amod", "compound", "nmod") or \
-                        child.i not in analyzer.token_country:
-                    continue
-                possessive = child.i in analyzer.token_possessive or child.dep_ == "poss"
-                if analyzer.token_kind.get(child.i) == "capital" and not possessive:
-                    continue
-                if possessive or personnel:
-                    return [analyzer.token_country[child.i]]
-    if blocking_subject or head.dep_ == "acl" or any(
-            s.lower_ not in RELATIVE_PRONOUNS | {"there", "it"} for s in subjects):
+    if blocking_subject:
         return []
-    # Inherit: coordinated verbs, participles, xcomp and relative clauses share a subject; the
-    # subject of a verb of saying is the speaker, not the actor of what is said.
+    personnel = contribution in PERSONNEL_CONTRIBUTIONS
+    for token in path:
+        for child in token.children:
+            if child.dep_ not in ("poss", "amod", "compound", "nmod") or \
+                    child.i not in analyzer.token_country:
+                continue
+            possessive = child.i in analyzer.token_possessive or child.dep_ == "poss"
+            if analyzer.token_kind.get(child.i) == "capital" and not possessive:
+                continue
+            if possessive or personnel:
+                return [analyzer.token_country[child.i]]
+    return []
+
+
+def _inherited_subject(analyzer: SentenceAnalyzer, head: Token, above: list[Token],
+                       speaker: Person | None) -> tuple[list[str], bool]:
+    """The subject a subjectless clause shares with the clauses above it: (codes, blocked).
+    The subject of a verb of saying is the speaker, not the actor of a reported clause."""
     child_dep = head.dep_
     for upper in above:
         if child_dep in ("ccomp", "parataxis") and any(
                 c.dep_ in SUBJECT_DEPS for c in head.children):
             break
         child_dep = upper.dep_
-        subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")
+                and c.lower_ not in RELATIVE_PRONOUNS]
         for subject in subs:
-            if subject.lower_ in RELATIVE_PRONOUNS:
-                continue
             codes = analyzer.resolve(subject, speaker)
             if codes:
-                return codes
-        if subs and not all(s.lower_ in RELATIVE_PRONOUNS for s in subs):
-            return []
-    return []
+                return codes, False
+        if subs:
+            blocked = any(s.pos_ in ("PROPN", "NOUN") for s in subs)
+            return [], blocked
+    return [], False
 
 
 COMPANION_VERBS = {"collaborate", "cooperate", "work", "partner", "coordinate", "join", "team"}
@@ -1025,7 +1051,8 @@ def _negations(path: list[Token], doc: Doc) -> list[int]:
     found = []
     for token in path:
         for child in token.children:
-            if child.dep_ == "neg" or (child.lower_ == "never" and child.dep_ == "advmod"):
+            if child.dep_ == "neg" or (child.lower_ == "never" and child.dep_ == "advmod") or \
+                    child.lower_ in ("nor", "neither"):
                 found.append(child.i)
             elif child.dep_ == "det" and child.lower_ == "no":
                 found.append(child.i)
