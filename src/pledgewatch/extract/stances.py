@@ -107,6 +107,8 @@ class DiscourseState:
     # the contribution of a question put in the previous sentence (set by caller).
     last_mission: str | None = None
     question_contribution: str | None = None
+    # Countries that took a peacekeeping stance earlier in the segment.
+    peacekeepers: set[str] = field(default_factory=set)
 
 
 class Lexicon:
@@ -627,14 +629,16 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
             kept_main = True
             results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
     mission_named = {h.contribution for h in hits} & MISSION_CONTRIBUTIONS
+
     if analyzer.state.question_contribution in MISSION_CONTRIBUTIONS:
         # "asked whether he supports sending peacekeepers" -> "We do not see Spanish troops":
         # the answer is about what was asked (dev README judgement 2)
         mission_named.add(analyzer.state.question_contribution)
-    return _prefer_missions(_merge(results), mission_named)
+    return _prefer_missions(_merge(results), mission_named, analyzer.state.peacekeepers)
 
 
-def _prefer_missions(results: list[RawStance], mission_named: set[str]) -> list[RawStance]:
+def _prefer_missions(results: list[RawStance], mission_named: set[str],
+                     peacekeepers: set[str]) -> list[RawStance]:
     """Troops in a sentence about a peacekeeping (or monitoring) mission are that mission
     (dev README judgement 2), unless the sentence gives them a stance of their own ("will not
     send soldiers ..., though did not rule out a UN peacekeeping mission")."""
@@ -649,7 +653,9 @@ def _prefer_missions(results: list[RawStance], mission_named: set[str]) -> list[
                 if same[0].quantity is None and raw.quantity is not None:
                     same[0].quantity = raw.quantity  # "a mission of 10,000 soldiers"
                 continue
-            if not missions and "peacekeeping" in mission_named:
+            # "Romania will not send peacekeeping troops ... Romania will not provide troops":
+            # a country already speaking of peacekeeping goes on speaking of it.
+            if not missions and ("peacekeeping" in mission_named or raw.country in peacekeepers):
                 raw = RawStance(raw.country, "peacekeeping", raw.stance, raw.quantity,
                                 raw.speaker, raw.confidence)
         out.append(raw)
@@ -1093,6 +1099,8 @@ def update_state(analyzer: SentenceAnalyzer, stances: list[RawStance]) -> None:
     for stance in stances:
         state.focus_country = stance.country
         state.last_contribution = stance.contribution
+        if stance.contribution == "peacekeeping":
+            state.peacekeepers.add(stance.country)
     root = analyzer.doc[:].root
     if root.lemma_ in analyzer.lex.speech_verbs:
         speaker = analyzer.speaker_of(root)
