@@ -62,6 +62,7 @@ CONTROL_VERBS = {"allow", "permit", "let", "want", "expect", "authorize", "autho
 AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donation", "pledge"}
 MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
 MEMBER_NOUNS = {"country", "member", "ally", "state", "nation", "government", "partner"}
+TIME_PREPOSITIONS = {"after", "before", "following", "ahead", "during", "since", "until"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
@@ -1000,6 +1001,14 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
     clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
     stances: set[str] = set()
     consumed_neg: set[int] = set()
+    # "spoke after the Paris summit of the coalition": a meeting named only as a time is no
+    # membership (dev README judgement 5); "after attending the summit" still is.
+    if hit.contribution == "coalition_membership":
+        for token in path[1:]:
+            if token.pos_ == "VERB" and token.lemma_ in lex.predicates:
+                break
+            if token.lower_ in TIME_PREPOSITIONS:
+                return None, 0.0
     # The predicate must be the clause's own verb or a verb/adjective under it: in "Yoon
     # denounced North Korea's troop dispatch" the noun "dispatch" commits nobody.
     has_predicate = head.lemma_.lower() in lex.predicates or any(
