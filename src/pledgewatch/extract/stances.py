@@ -62,6 +62,7 @@ CONTROL_VERBS = {"allow", "permit", "let", "want", "expect", "authorize", "autho
 AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donation", "pledge"}
 MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
 MEMBER_NOUNS = {"country", "member", "ally", "state", "nation", "government", "partner"}
+CAUSE_WORDS = {"amid", "despite", "response", "retaliation", "reaction", "because"}
 TIME_PREPOSITIONS = {"after", "before", "following", "ahead", "during", "since", "until"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
@@ -584,8 +585,10 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         root = hit.span.root
         contribution = hit.contribution
         path, head, above = _climb(root, lex.predicates)
-        # What a country would do in an if-clause is the condition, not its stance.
-        if _in_condition(head, lex.condition_marks):
+        # What a country would do in an if-clause is the condition, not its stance; a cause
+        # ("in response to Pyongyang's sending of troops") is not one either.
+        if _in_condition(head, lex.condition_marks) or any(
+                t.lower_ in CAUSE_WORDS for t in path[1:]):
             continue
         # Questions put to a government are not its answer, unless the sentence says the
         # answer is open ("no decision on whether ...": uncertain).
@@ -841,6 +844,15 @@ def _in_condition(head: Token, condition_marks: set[str]) -> bool:
     return False
 
 
+def _noun_phrase(token: Token) -> list[Token]:
+    """The tokens of a noun's phrase, without the clauses that modify it."""
+    out = [token]
+    for child in token.children:
+        if child.dep_ not in ("relcl", "acl", "advcl", "ccomp", "appos"):
+            out.extend(_noun_phrase(child))
+    return out
+
+
 def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[TriggerHit]:
     """Generic nouns ("the deployment", "a leading role") that stand for the nearest
     contribution named in the sentence, or the one the paragraph was about."""
@@ -854,7 +866,7 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
             continue
         if token.lower_ == "that" and token.pos_ != "PRON":
             continue
-        if any(t.i in taken for t in token.subtree):
+        if any(t.i in taken for t in _noun_phrase(token)):
             continue  # "the deployment of multinational forces" names its contribution
         nearest = min(hits, key=lambda h: abs(h.span.root.i - token.i), default=None)
         anaphoric = any(c.lower_ in ("such", "this", "that", "the") for c in token.children)
@@ -917,6 +929,14 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     # country ("European officials gathered ... to finalize a plan to deploy British troops")
     # holds the clause as an explicit one does.
     real_subjects = [s for s in subjects if s.lower_ not in RELATIVE_PRONOUNS | {"there", "it"}]
+    # "Pyongyang's sending of troops", "Romania's commitment to ...": the possessor of an
+    # event noun on the path is its actor, before any subject inherited from above.
+    if not blocking_subject:
+        for token in path[1:] if len(path) > 1 else path:
+            for child in token.children:
+                if child.dep_ == "poss" and child.i in analyzer.token_country and \
+                        token.pos_ == "NOUN":
+                    return [analyzer.token_country[child.i]]
     if not blocking_subject and not real_subjects and head.dep_ != "acl":
         codes, blocking_subject = _inherited_subject(analyzer, head, above, speaker)
         if codes:
@@ -992,13 +1012,15 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
             cue_hits, trigger_spans: list[set[int]]) -> tuple[str | None, float]:
     """The stance a trigger's path and clause express, by DESIGN.md's precedence."""
     lex = analyzer.lex
+    clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
     if head.dep_ in ("ccomp", "csubj") and head.head.lemma_ not in lex.speech_verbs and \
             head.head.lemma_ not in QUESTION_VERBS:
         # "This could mean that we will declare forces", "Whether we join depends on ...":
         # the governing verb's modal, negation or condition bears on the claim.
-        path = [*path, head.head]
+        governor = head.head
+        path = [*path, governor]
+        clause |= {governor.i} | {c.i for c in governor.children if c.dep_ in ("prep", "prt")}
     path_ids = {t.i for t in path}
-    clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
     stances: set[str] = set()
     consumed_neg: set[int] = set()
     # "spoke after the Paris summit of the coalition": a meeting named only as a time is no
@@ -1065,6 +1087,11 @@ def _negations(path: list[Token], doc: Doc) -> list[int]:
     """Negation tokens governing the path: "not", "never", "no" determiners."""
     found = []
     for token in path:
+        # "he cannot forbid them, nor can he send troops": "nor" hangs on the first conjunct
+        if token.dep_ == "conj":
+            found.extend(c.i for c in token.head.children
+                         if c.dep_ in ("cc", "preconj") and c.lower_ in ("nor", "neither")
+                         and c.i < token.i)
         for child in token.children:
             if child.dep_ == "neg" or (child.lower_ == "never" and child.dep_ == "advmod") or \
                     child.lower_ in ("nor", "neither"):
