@@ -63,6 +63,10 @@ AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donatio
 MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
 MEMBER_NOUNS = {"country", "member", "ally", "state", "nation", "government", "partner"}
 CAUSE_WORDS = {"amid", "despite", "response", "retaliation", "reaction", "because"}
+# Dependents of a path token through which a cue bears on the path ("could contribute",
+# "is open to", "did not rule out").
+PATH_CUE_DEPS = {"aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
+                 "auxpass", "npadvmod"}
 TIME_PREPOSITIONS = {"after", "before", "following", "ahead", "during", "since", "until"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
@@ -211,6 +215,10 @@ class SentenceAnalyzer:
                 self.token_kind[token.i] = mention.kind
             if mention.possessive:
                 self.token_possessive.add(span.root.i)
+
+    def quoted(self, token: Token) -> bool:
+        """True if `token` stands inside quotation marks (opened here or before the sentence)."""
+        return (self.folded[:token.idx].count('"') % 2 == 1) != self.state.open_quote
 
     def _inside_longer_person(self, span: Span) -> bool:
         for ent in self.doc.ents:
@@ -764,7 +772,8 @@ def _absorb(hits: list[TriggerHit], predicates: set[str]) -> list[TriggerHit]:
             elif _nested(hit.span.root, other.span) and (
                     (other.contribution in PERSONNEL_CONTRIBUTIONS and
                      hit.contribution not in PERSONNEL_CONTRIBUTIONS and not other.weak) or
-                    (other.contribution in NESTING_CONTRIBUTIONS and
+                    (other.contribution in NESTING_CONTRIBUTIONS and other.quantity is None and
+                     other.span.root.pos_ in ("NOUN", "PROPN") and
                      hit.contribution != other.contribution)):
                 drop = True
             # "a further IRIS-T SLM unit": the weak noun takes its meaning from the qualifier
@@ -968,6 +977,9 @@ def _inherited_subject(analyzer: SentenceAnalyzer, head: Token, above: list[Toke
         if child_dep in ("ccomp", "parataxis") and any(
                 c.dep_ in SUBJECT_DEPS for c in head.children):
             break
+        if upper.lemma_ in analyzer.lex.speech_verbs and \
+                analyzer.quoted(head) != analyzer.quoted(upper):
+            break  # '"Grateful to Denmark for ...," Rutte wrote': the quote is not Rutte's act
         child_dep = upper.dep_
         subs = [c for c in upper.children if c.dep_ in ("nsubj", "nsubjpass")
                 and c.lower_ not in RELATIVE_PRONOUNS]
@@ -1042,9 +1054,9 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
         if any(covered <= span for span in trigger_spans) or covered <= {t.i for t in hit.span}:
             continue  # "coalition of the willing" is a name, not willingness
         if cue.scope == "path":
-            applies = anchor.i in path_ids or anchor.head.i in path_ids and anchor.dep_ in (
-                "aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
-                "auxpass", "npadvmod")
+            doc = analyzer.doc
+            applies = bool(covered & path_ids) or any(
+                doc[i].head.i in path_ids and doc[i].dep_ in PATH_CUE_DEPS for i in covered)
         elif cue.scope == "clause":
             applies = anchor.i in clause
         else:
