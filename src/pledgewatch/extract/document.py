@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from pledgewatch.extract.stances import (
     MISSION_KINDS, DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance,
-    update_state)
+    names_a_contribution, update_state)
 from pledgewatch.extract.stances import lexicon as stances_lexicon
 from pledgewatch.ingest.dates import explicit_date, normalise_date
 from pledgewatch.ingest.decode import fold_typography
@@ -196,15 +196,21 @@ def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> 
     gaz = gazetteer()
     for segment in result.segments:
         seg_text = text[segment.start:segment.end]
-        sentences = split_sentences(seg_text)
+        # A segment that names no contribution cannot hold a stance: it is not even split.
+        sentences = split_sentences(seg_text) \
+            if parse_all or names_a_contribution(seg_text) else []
         if segment.kind == "article":
             skip = _leading_title_lines(seg_text)
             sentences = [s for s in sentences if s.start >= skip]
-        for sentence in sentences:
+        candidate_seen = False
+        for sentence in reversed(sentences):
             body = seg_text[sentence.start:sentence.end]
             mentions = gaz.find(body)
-            sentence.selected = could_hold_stance(body, mentions) or (
-                bool(mentions) and _introduces_person(body))
+            candidate = could_hold_stance(body, mentions)
+            # A sentence that only introduces a person matters if a candidate follows it.
+            sentence.selected = candidate or (
+                candidate_seen and bool(mentions) and _introduces_person(body))
+            candidate_seen = candidate_seen or candidate
             sentence.parse = sentence.selected or parse_all
         plan.segments.append(_SegmentPlan(segment, seg_text, sentences))
     return plan

@@ -157,6 +157,14 @@ def lexicon() -> Lexicon:
 # Cheap pre-parse test
 
 
+def names_a_contribution(text: str) -> bool:
+    """Cheap test: does `text` name a contribution (a trigger, a sum of money, "such a
+    mission")? A segment that does not cannot hold a stance and is not even split."""
+    lex = lexicon()
+    return bool(lex.trigger_re.search(text) or _MISSION_ANAPHOR.search(text) or (
+        may_mention_money(text) and any(is_money(q) for q in find_quantities(text))))
+
+
 def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
     """True if a sentence has a contribution trigger and something that can name an actor.
 
@@ -164,8 +172,7 @@ def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
     only the sentences that can produce a record.
     """
     lex = lexicon()
-    if not lex.trigger_re.search(text) and not _MISSION_ANAPHOR.search(text) and not (
-            may_mention_money(text) and any(is_money(q) for q in find_quantities(text))):
+    if not names_a_contribution(text):
         return False
     # An actor can be a country, a pronoun, or a person (whose government may speak).
     return bool(mentions) or bool(lex.pronoun_re.search(text)) or bool(_NAME.search(text))
