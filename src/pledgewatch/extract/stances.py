@@ -217,6 +217,8 @@ class SentenceAnalyzer:
             if span.root.ent_type_ == "PERSON" and (
                     mention.kind == "demonym" or self._inside_longer_person(span)):
                 continue  # "Luis Montenegro" is a person, not Montenegro
+            if len(span) == 1 and span.text in self.state.people.by_key:
+                continue  # ... and so is "Montenegro said" once he has been introduced
             for token in span:
                 self.token_country[token.i] = mention.code
                 self.token_kind[token.i] = mention.kind
@@ -244,7 +246,7 @@ class SentenceAnalyzer:
         # Names the statistical NER missed but the registry knows ("Babis said", "Merz said").
         for token in self.doc:
             if token.pos_ == "PROPN" and token.i not in self.token_country and \
-                    token.ent_type_ not in ("PERSON", "GPE") and token.text[:1].isupper():
+                    token.ent_type_ != "PERSON" and token.text[:1].isupper():
                 person = self.state.people.get(token.text)
                 if person and (token.i + 1 >= len(self.doc) or
                                self.doc[token.i + 1].pos_ != "PROPN"):
@@ -612,8 +614,16 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
             c.lower_ in ("whether", "if") for c in head.children if c.dep_ == "mark")
         if question and not any(c.stance == "uncertain" for _a, c, _cov in cue_hits):
             continue
-        speaker = analyzer.speaker_of(head)
-        source = analyzer.source_of(head)
+        # "The UK and France have signaled readiness to send peacekeepers": when the clause's
+        # own verb is one of saying, its subject is the actor; only who reports it can differ.
+        own_words = head.lemma_ in lex.speech_verbs
+        speaker = analyzer.speaker_of(head)  # who said it, for the record
+        if own_words:
+            above_head = head.head if head.head.i != head.i else None
+            reporter = analyzer.speaker_of(above_head) if above_head is not None else None
+            source = analyzer.source_of(above_head) if above_head is not None else None
+        else:
+            reporter, source = speaker, analyzer.source_of(head)
         actors = _actors(analyzer, contribution, path, head, above, speaker)
         if not actors and speaker and speaker.official and speaker.country and \
                 _agentless_passive(path, head):
@@ -643,7 +653,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
             # outermost attribution counts too ("a Swedish official said the US signalled...").
             if any(person is not None and (not person.official or
                                            person.country and person.country != code)
-                   for person in (speaker, source)):
+                   for person in (reporter, source)):
                 continue
             kept_main = True
             results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
@@ -979,6 +989,9 @@ def _inherited_subject(analyzer: SentenceAnalyzer, head: Token, above: list[Toke
                        speaker: Person | None) -> tuple[list[str], bool]:
     """The subject a subjectless clause shares with the clauses above it: (codes, blocked).
     The subject of a verb of saying is the speaker, not the actor of a reported clause."""
+    if head.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+        return [], False  # "an agreement ..., aimed at encouraging ...": the participle's
+        # subject is the thing described, not the sentence's subject
     child_dep = head.dep_
     for upper in above:
         if child_dep in ("ccomp", "parataxis") and any(
