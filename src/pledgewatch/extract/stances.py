@@ -1065,7 +1065,9 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
                 return None, 0.0
     # The predicate must be the clause's own verb or a verb/adjective under it: in "Yoon
     # denounced North Korea's troop dispatch" the noun "dispatch" commits nobody.
-    has_predicate = head.lemma_.lower() in lex.predicates or any(
+    # "There will be no American boots on the ground": presence said outright
+    existential = head.lemma_ == "be" and any(c.dep_ == "expl" for c in head.children)
+    has_predicate = existential or head.lemma_.lower() in lex.predicates or any(
         t.lemma_.lower() in lex.predicates and (
             t.pos_ in ("VERB", "AUX", "ADJ") or t.dep_ in ("attr", "acomp"))
         for t in path if t.i != hit.span.root.i)
@@ -1078,7 +1080,7 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
             applies = bool(covered & path_ids) or any(
                 doc[i].head.i in path_ids and doc[i].dep_ in PATH_CUE_DEPS for i in covered)
         elif cue.scope == "clause":
-            applies = anchor.i in clause
+            applies = bool(covered & clause)
         else:
             applies = True
         if not applies:

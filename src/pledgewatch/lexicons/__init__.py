@@ -156,3 +156,13 @@ def roles() -> RoleFile:
 def known_people() -> list[KnownPerson]:
     """Office holders from people.yaml."""
     return _validated("people.yaml", KnownPerson, _load("people.yaml"))
+
+
+class TokenFile(_Strict):
+    keep_whole: list[str]
+
+
+@lru_cache(maxsize=1)
+def tokens() -> TokenFile:
+    """Tokenizer special cases (words kept whole)."""
+    return _validated("tokens.yaml", TokenFile, _load("tokens.yaml"))

