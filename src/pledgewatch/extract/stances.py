@@ -457,20 +457,25 @@ class SentenceAnalyzer:
             return self._person_before(token.i)
         if token.i in self.token_country:
             return Person(name=token.text, country=self.token_country[token.i], official=True)
+        # "Romania's interim president, Ilie Bolojan,": the named person in the phrase
+        named = [self.people_at[t.i] for t in token.subtree if t.i in self.people_at]
+        if named:
+            return named[0]
+        # "The advisor pointed out": a definite title points back to whoever holds it
+        if token.pos_ == "NOUN" and any(c.lower_ == "the" for c in token.children):
+            person = self.state.people.by_role(token.lemma_)
+            if person:
+                return person
+        phrase = self.doc[token.left_edge.i:token.right_edge.i + 1].text.strip(" ,")
+        role, official = role_words(phrase)
         code = self._resolve_one(token, None, allow_pronoun=False)
         if not code and token.lemma_ in SOURCE_NOUNS:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in ("from", "of"):
                     for obj in child.children:
                         code = code or self._resolve_one(obj, None, allow_pronoun=False)
-        if code:
-            role, official = role_words(" ".join(t.text for t in token.subtree))
-            return Person(name=" ".join(t.text for t in token.subtree), country=code,
-                          role=role, official=official)
-        role, official = role_words(" ".join(t.text for t in token.subtree))
-        if role or not official:
-            return Person(name=" ".join(t.text for t in token.subtree), country=None,
-                          role=role, official=official)
+        if code or role or not official:
+            return Person(name=phrase, country=code, role=role, official=official)
         return None
 
     # ---- triggers and cues --------------------------------------------------------------------

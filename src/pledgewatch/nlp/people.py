@@ -39,14 +39,15 @@ def _role_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def role_words(text: str) -> tuple[str | None, bool]:
-    """The role named in `text` (longest official title) and whether it speaks officially."""
+    """The role named in `text` and whether it speaks officially. The last title wins: in
+    "the Romanian president's advisor" the head noun, the advisor, is the role."""
     official, unofficial = _role_patterns()
     if unofficial.search(text):
         return unofficial.search(text).group().lower(), False
     found = official.findall(text)
     if not found:
         return None, True
-    return max(found, key=len).lower(), True
+    return found[-1].lower(), True
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +66,7 @@ class PeopleRegistry:
 
     by_key: dict[str, Person] = field(default_factory=dict)
     last: Person | None = None
+    recent: list[Person] = field(default_factory=list)
 
     def remember(self, person: Person) -> Person:
         """Store or merge `person`; later mentions fill in what earlier ones lacked."""
@@ -85,7 +87,17 @@ class PeopleRegistry:
             if len(parts) > 1:
                 self.by_key.setdefault(parts[-1], person)
         self.last = person
+        if person in self.recent:
+            self.recent.remove(person)
+        self.recent.append(person)
         return person
+
+    def by_role(self, noun: str) -> Person | None:
+        """The most recent person whose role names `noun` ("the advisor", "the minister")."""
+        for person in reversed(self.recent):
+            if person.role and noun.lower() in person.role.lower():
+                return person
+        return None
 
     def get(self, name: str) -> Person | None:
         """The person known by this full name or surname (met in this document, else an
@@ -141,7 +153,12 @@ def describe_person(ent: Span, country_of_token) -> Person:
             break
     role_text = " ".join(t.text for t in sorted(context, key=lambda t: t.i)
                          if t.i < ent.start and t.i >= window_start)
-    appos_text = " ".join(t.text for t in context if t.i >= ent.end)
+    appos = [c for c in head.children if c.dep_ == "appos"]
+    appos_text = doc[appos[0].left_edge.i:appos[0].right_edge.i + 1].text if appos else ""
     role, official = role_words(role_text + " " + appos_text)
+    # The apposition says best who someone is ("the Romanian president's advisor on defense");
+    # a title before the name is reduced to its role words.
+    if appos_text and role:
+        role = re.sub(r"^(?:the|a|an)\s+", "", appos_text.strip(" ,"), flags=re.IGNORECASE)
     name = ent.text.removesuffix("'s").removesuffix("’s").strip()
     return Person(name=name, country=country, role=role, official=official)
