@@ -21,3 +21,5 @@ MIN_LANGUAGE_LETTERS = 40
 PARSE_BATCH_SIZE = 64
 # Documents planned together so their candidate sentences share one parser batch.
 DOCUMENT_BATCH = 32
+# Characters of a document read to identify its language (langid's cost grows with them).
+LANGUAGE_SAMPLE_CHARS = 1500

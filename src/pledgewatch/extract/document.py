@@ -163,7 +163,15 @@ class _SegmentPlan:
 class _DocumentPlan:
     result: DocumentResult
     segments: list[_SegmentPlan]
-    names: set[str]
+    text: str
+    _names: set[str] | None = None
+
+    @property
+    def names(self) -> set[str]:
+        """Capitalised words of the running text (computed only when a headline is parsed)."""
+        if self._names is None:
+            self._names = names_in_running_text(fold_typography(self.text))
+        return self._names
 
 
 def _leading_title_lines(seg_text: str) -> int:
@@ -184,7 +192,7 @@ def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> 
     published = normalise_date(source.date) or normalise_date(default_date)
     result = DocumentResult(id=source.id, source=source.source, title=source.title,
                             published=published, fingerprint=fingerprint(text), url=source.url)
-    plan = _DocumentPlan(result, [], set())
+    plan = _DocumentPlan(result, [], text)
     language = detect_language(text)
     if language != "en":
         result.skipped = f"not English (detected language: {language})"
@@ -192,7 +200,6 @@ def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> 
     result.segments = segment_text(text, source.title)
     if result.segments and result.title is None:
         result.title = result.segments[0].title
-    plan.names = names_in_running_text(fold_typography(text))
     gaz = gazetteer()
     for segment in result.segments:
         seg_text = text[segment.start:segment.end]
