@@ -102,8 +102,13 @@ def _load(name: str) -> object:
     path = LEXICON_DIR / name
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise LexiconError(f"lexicon {name}: {exc}") from None
+    except OSError as exc:
+        raise LexiconError(f"lexicon {name}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise LexiconError(f"lexicon {name}: {problem}{where}") from None
 
 
 def _validated(name: str, model, data):
