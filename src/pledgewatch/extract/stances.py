@@ -551,7 +551,7 @@ def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, li
             token = token.head
             path.append(token)
             continue
-        if token.dep_ in CLAUSE_EDGES or token.head.i == token.i:
+        if token.head.i == token.i or (token.dep_ in CLAUSE_EDGES and not _gerund_object(token)):
             break
         if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and token.i != trigger.i:
             break
@@ -570,6 +570,18 @@ def _climb(trigger: Token, predicates: set[str]) -> tuple[list[Token], Token, li
         upper = upper.head
         above.append(upper)
     return path, token, above
+
+
+def _gerund_object(token: Token) -> bool:
+    """True for a gerund parsed as an adverbial clause that is really the verb's object:
+    "ruled out sending troops", "considers sending" (no comma, no subordinator between)."""
+    if token.dep_ != "advcl" or token.tag_ != "VBG" or token.i == 0:
+        return False
+    if any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in token.children):
+        return False
+    before = token.doc[token.i - 1]
+    head = token.head
+    return before.i == head.i or (before.head.i == head.i and before.dep_ in ("prt", "neg"))
 
 
 def _clause_tokens(head: Token, keep: Token, condition_marks: set[str]) -> set[int]:
