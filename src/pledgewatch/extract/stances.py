@@ -68,7 +68,9 @@ CAUSE_WORDS = {"amid", "despite", "response", "retaliation", "reaction", "becaus
 PATH_CUE_DEPS = {"aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
                  "auxpass", "npadvmod"}
 TIME_PREPOSITIONS = {"after", "before", "following", "ahead", "during", "since", "until"}
-QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query"}
+PERMISSION_VERBS = {"let", "allow", "enable", "permit", "help"}
+QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query", "know", "see", "determine",
+                  "learn", "clarify", "discuss"}
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
 ITEM_QUANTITY_CONTRIBUTIONS = {"weapons", "air_defence"}
@@ -276,7 +278,13 @@ class SentenceAnalyzer:
                 if token.dep_ in SUBJECT_DEPS or i in self.token_possessive:
                     return code
                 best = best or code
-        return best or self.state.focus_country
+        if best or self.state.focus_country:
+            return best or self.state.focus_country
+        # "The government is not considering sending Bundeswehr soldiers": nothing before it,
+        # so the country the sentence names
+        later = [code for i, code in sorted(self.token_country.items())
+                 if i > index and code not in self.lex.non_actors]
+        return later[0] if later else None
 
     def _person_before(self, index: int) -> Person | None:
         token = self.doc[index]
@@ -624,6 +632,12 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if _in_condition(head, lex.condition_marks) or any(
                 t.lower_ in CAUSE_WORDS for t in path[1:]):
             continue
+        # "a scheme set up to let allies and Canada pay for equipment": who is let do something
+        # takes no position by it.
+        if head.dep_ in ("ccomp", "xcomp") and head.head.lemma_ in PERMISSION_VERBS and \
+                not any(c.dep_ in SUBJECT_DEPS for c in head.head.children
+                        if analyzer.resolve(c, None)):
+            continue
         # Questions put to a government are not its answer, unless the sentence says the
         # answer is open ("no decision on whether ...": uncertain).
         asked = head.head.lemma_ in QUESTION_VERBS or head.head.lemma_ in lex.speech_verbs
@@ -736,7 +750,10 @@ COMPOUND_HEADS = {"package", "packages", "aid", "assistance", "support", "delive
                   "funding", "fund", "summit", "meeting", "meetings", "talks", "framework",
                   "headquarters", "plan", "plans", "operation", "operations", "role", "effort",
                   "efforts", "commitment", "commitments", "pledge", "pledges", "scheme",
-                  "transfer", "transfers", "capabilities", "capability", "hub", "hubs", "cell"}
+                  "transfer", "transfers", "capabilities", "capability", "hub", "hubs", "cell",
+                  "component", "components", "element", "elements", "umbrella", "shield", "node",
+                  "nodes", "centre", "center", "route", "routes", "corridor", "base", "bases",
+                  "assets", "contribution", "offer", "offers", "requirements"}
 GROUP_QUALIFIERS = {"so-called", "broader", "wider", "whole", "entire"}
 
 
@@ -798,8 +815,10 @@ def _absorb(hits: list[TriggerHit], predicates: set[str]) -> list[TriggerHit]:
                 continue
             if not _related(hit, other, climbs):
                 continue
-            # "1.9 billion euros in military aid": the amount is what the aid is worth.
-            if hit.quantity is not None and other.quantity is None:
+            # "1.9 billion euros in military aid": the amount is what the aid is worth (but
+            # "1.5 billion crowns to a mechanism that buys weapons" is money).
+            if hit.quantity is not None and other.quantity is None and (
+                    _nested(other.span.root, hit.span) or _nested(hit.span.root, other.span)):
                 drop = True
             # "Italian troops on the ground for security guarantees": what troops are for is
             # not a second contribution; "a backstop for a European force": nor whom it is for.
@@ -878,6 +897,9 @@ def _in_condition(head: Token, condition_marks: set[str]) -> bool:
     for _ in range(6):
         if token.dep_ == "advcl" and any(c.lower_ in condition_marks
                                          for c in token.children if c.dep_ == "mark"):
+            return True
+        opening = token.doc[token.left_edge.i:token.left_edge.i + 3].text.lower()
+        if token.dep_ == "advcl" and opening.startswith(("as long as", "in case", "so long as")):
             return True
         if token.lower_ in ("provided", "providing") and token.dep_ in ("advcl", "prep", "mark"):
             return True
