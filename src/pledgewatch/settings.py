@@ -23,3 +23,8 @@ PARSE_BATCH_SIZE = 64
 DOCUMENT_BATCH = 32
 # Characters of a document read to identify its language (langid's cost grows with them).
 LANGUAGE_SAMPLE_CHARS = 1500
+# The sentence splitter takes lines in pieces of at most this many characters (spaCy refuses
+# texts over 1,000,000) ...
+SPLIT_PIECE_CHARS = 20_000
+# ... and runs without spaces longer than this are cut (spaCy's affix search is quadratic).
+MAX_TOKEN_CHARS = 200

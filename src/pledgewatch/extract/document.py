@@ -25,7 +25,8 @@ from pledgewatch.model import DocumentResult, Segment, SourceDocument, Stance
 from pledgewatch.nlp.gazetteer import gazetteer
 from pledgewatch.nlp.people import role_words
 from pledgewatch.nlp.pipeline import load_parser, load_splitter
-from pledgewatch.settings import DOCUMENT_BATCH, MAX_SENTENCE_CHARS, PARSE_BATCH_SIZE
+from pledgewatch.settings import (
+    DOCUMENT_BATCH, MAX_SENTENCE_CHARS, MAX_TOKEN_CHARS, PARSE_BATCH_SIZE, SPLIT_PIECE_CHARS)
 
 
 @dataclass(slots=True)
@@ -43,7 +44,7 @@ def fingerprint(text: str) -> str:
     """SHA-256 of the text with typography and whitespace normalised (the document id of
     DESIGN.md, stable across curly/straight quotes and re-wrapped lines)."""
     normal = re.sub(r"\s+", " ", fold_typography(text)).strip().lower()
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -56,10 +57,11 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     offset = 0
     for number, line in enumerate(text.split("\n")):
-        if line.strip():
-            doc = splitter(fold_typography(line))
+        for piece_start, piece in _pieces(line):
+            doc = splitter(fold_typography(piece))
+            base = offset + piece_start
             for sent in doc.sents:
-                start, end = offset + sent.start_char, offset + sent.end_char
+                start, end = base + sent.start_char, base + sent.end_char
                 stripped = text[start:end]
                 start += len(stripped) - len(stripped.lstrip())
                 end -= len(stripped) - len(stripped.rstrip())
@@ -67,11 +69,39 @@ def split_sentences(text: str) -> list[Sentence]:
                     cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
                     cut = cut if cut > start else start + MAX_SENTENCE_CHARS
                     sentences.append(Sentence(start, cut, number))
-                    start = cut + 1
+                    start = cut + 1 if text[cut:cut + 1] == " " else cut
                 if end > start:
                     sentences.append(Sentence(start, end, number))
         offset += len(line) + 1
     return sentences
+
+
+_LONG_RUN = re.compile(r"\S{%d,}" % MAX_TOKEN_CHARS)
+
+
+def _pieces(line: str) -> Iterator[tuple[int, str]]:
+    """The line in pieces the tokenizer can take: at most SPLIT_PIECE_CHARS, cut at spaces,
+    and no run without spaces longer than MAX_TOKEN_CHARS (spaCy's affix search is quadratic
+    in such runs, and attacker text can be 20,000 apostrophes)."""
+    if not line.strip():
+        return
+    start = 0
+    while start < len(line):
+        end = min(len(line), start + SPLIT_PIECE_CHARS)
+        if end < len(line):
+            space = line.rfind(" ", start, end)
+            end = space + 1 if space > start else end
+        chunk = line[start:end]
+        run = _LONG_RUN.search(chunk)
+        if run:  # cut before the run, then the run in bounded slices
+            if run.start() > 0:
+                yield start, chunk[:run.start()]
+            yield start + run.start(), chunk[run.start():run.start() + MAX_TOKEN_CHARS]
+            start += run.start() + MAX_TOKEN_CHARS
+            continue
+        if chunk.strip():
+            yield start, chunk
+        start = end
 
 
 _WORD_RE = re.compile(r"[A-Za-z][a-z]+")
@@ -137,10 +167,25 @@ def _parse_text(text: str, names: set[str]) -> str:
     return HEADLINE_PREFIX + folded if _THE_NAMES.match(folded) else folded
 
 
-def _inside_quote(text: str, position: int) -> bool:
-    """True if `position` lies inside a quotation opened earlier in its paragraph."""
-    paragraph_start = text.rfind("\n", 0, position) + 1
-    return fold_typography(text[paragraph_start:position]).count('"') % 2 == 1
+class _QuoteTracker:
+    """Whether a position lies inside a quotation opened earlier in its paragraph, for
+    positions visited in increasing order (a running count, linear in the text)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.open = False
+
+    def inside(self, position: int) -> bool:
+        """Quotation state at `position` (positions must not decrease)."""
+        chunk = fold_typography(self.text[self.position:position])
+        newline = chunk.rfind("\n")
+        if newline >= 0:
+            self.open = False
+            chunk = chunk[newline + 1:]
+        self.open ^= chunk.count('"') % 2 == 1
+        self.position = position
+        return self.open
 
 
 def _introduces_person(text: str) -> bool:
@@ -180,15 +225,20 @@ def _leading_title_lines(seg_text: str) -> int:
     statements. A teaser keeps its headline: it is all the teaser has."""
     end = 0
     for line in seg_text.split("\n"):
-        stripped = line.strip()
+        stripped = fold_typography(line).strip()
         if stripped and (stripped[-1] in ".!?\"'" or len(stripped.split()) > 40):
             break
         end += len(line) + 1
     return end if end < len(seg_text) else 0
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> _DocumentPlan:
-    text = source.text
+    # A lone surrogate (possible from an API caller, not from a UTF-8 file) cannot be encoded;
+    # U+FFFD keeps the length, so offsets stay valid.
+    text = _LONE_SURROGATE.sub("\ufffd", source.text)
     published = normalise_date(source.date) or normalise_date(default_date)
     result = DocumentResult(id=source.id, source=source.source, title=source.title,
                             published=published, fingerprint=fingerprint(text), url=source.url)
@@ -282,10 +332,11 @@ def _analyze_segment(plan: _DocumentPlan, seg: _SegmentPlan, parsed: dict) -> No
     lex = stances_lexicon()
     state = DiscourseState()
     question: str | None = None
+    quotes = _QuoteTracker(seg.text)
     for sentence in seg.sentences:
         body = seg.text[sentence.start:sentence.end]
         state.question_contribution = question
-        state.open_quote = _inside_quote(seg.text, sentence.start)
+        state.open_quote = quotes.inside(sentence.start)
         doc = parsed.get(id(sentence))
         if doc is not None:
             sentence_state = state if sentence.selected else copy.deepcopy(state)

@@ -28,22 +28,25 @@ _CURRENCY = {"$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar":
 PEOPLE_UNITS = ("soldiers", "troops", "personnel", "peacekeepers", "servicemen", "service members",
                 "instructors", "trainers", "military planners", "planners", "officers", "men")
 _PEOPLE = "|".join(re.escape(u) for u in PEOPLE_UNITS)
-_ITEMS = (r"(?:[A-Z][\w/-]*\s+){0,3}?(?:air[- ]defen[cs]e\s+)?(?:systems?|batteries|battery|units?|"
+_ITEMS = (r"(?:(?-i:[A-Z])[\w/-]{0,30}\s+){0,3}?(?:air[- ]defen[cs]e\s+)?(?:systems?|batteries|battery|units?|"
           r"missiles?|interceptors|launchers|tanks|jets|aircraft|drones|howitzers|shells|rounds|"
           r"vehicles|brigades?|battalions?)")
-_NUM = r"\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?"
+# Bounded digit runs, never starting inside a longer number: a run of 20,000 digits must not
+# make the pattern backtrack at every position (attacker-controlled text).
+_NUM = r"(?<![\d.,])(?:\d{1,3}(?:[,.]\d{3}){1,5}|\d{1,12}(?:\.\d{1,4})?)(?![\d])"
 _QUAL = r"(?:(?:over|more than|up to|about|around|approximately|nearly|almost|at least|some|roughly|an estimated|a further|another)\s+)?"
 _SCALE_RE = r"(?:\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?"
 _CUR_PREFIX = r"(?:US\$|C\$|A\$|NZ\$|\$|€|£|EUR\s?|USD\s?|GBP\s?)"
 _CUR_SUFFIX = (r"(?:\s+(?:danish kroner|norwegian kroner|swedish kronor|pounds sterling|dollars|"
                r"norwegian crowns|danish crowns|swedish crowns|crowns|euros|euro|pounds|kroner|krone|kronor|yen|zloty|swiss francs|EUR|USD|GBP|SEK|DKK|NOK|CHF|PLN))")
-_WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+_WORDS = r"\b(?:" + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len,
+                                     reverse=True)) + r")"
 
 QUANTITY_RE = re.compile(
     r"(?P<money>" + _QUAL + _CUR_PREFIX + r"(?:" + _NUM + r")" + _SCALE_RE + r"|"
     + _QUAL + r"(?:" + _NUM + r")" + _SCALE_RE + _CUR_SUFFIX + r")"
     r"|(?P<people>" + _QUAL + r"(?:(?:" + _NUM + r")" + _SCALE_RE + r"|(?:" + _WORDS + r")(?: of)?)"
-    r"\s+(?:[A-Z][\w-]*\s+){0,4}?(?:" + _PEOPLE + r")\b)"
+    r"\s+(?:(?-i:[A-Z])[\w-]{0,30}\s+){0,4}?(?:" + _PEOPLE + r")\b)"
     r"|(?P<items>" + _QUAL + r"(?:" + _NUM + r"|" + _WORDS + r")(?: of)?\s+(?:its |their |the )?" + _ITEMS + r"\b)",
     re.IGNORECASE)
 
@@ -72,6 +75,9 @@ def _currency(text: str) -> str | None:
     for prefix in ("us$", "c$", "a$", "nz$", "$", "€", "£"):
         if prefix in lowered:
             return _CURRENCY[prefix]
+    code = re.match(r"(?:\w+\s+)*?(eur|usd|gbp)(?=\s?\d)", lowered)
+    if code:
+        return _CURRENCY[code.group(1)]  # "EUR2 billion"
     for name in sorted(_CURRENCY, key=len, reverse=True):
         if re.search(r"\b" + re.escape(name) + r"\b", lowered):
             return _CURRENCY[name]

@@ -132,7 +132,8 @@ class Lexicon:
         pattern = "|".join(re.escape(a).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
                            for a in alternatives)
         self.trigger_re = re.compile(r"(?<![\w-])(?:" + pattern + r")(?![\w-])", re.IGNORECASE)
-        self._normal = {re.sub(r"[\s-]+", " ", k): v for k, v in self.trigger_info.items()}
+        # keys without spaces or hyphens: the regex accepts "F16", "F-16" and "F 16" alike
+        self._normal = {re.sub(r"[\s-]+", "", k): v for k, v in self.trigger_info.items()}
         cue_file = lexicons.cues()
         self.cues = [(re.compile(r"(?<![\w-])(?:" + c.pattern + r")(?![\w-])", re.IGNORECASE), c)
                      for c in cue_file.cues]
@@ -146,7 +147,7 @@ class Lexicon:
 
     def trigger_for(self, text: str) -> lexicons.Trigger | None:
         """The lexicon entry a matched trigger text stands for."""
-        return self._normal.get(re.sub(r"[\s-]+", " ", fold_typography(text).lower()))
+        return self._normal.get(re.sub(r"[\s-]+", "", fold_typography(text).lower()))
 
 
 @lru_cache(maxsize=1)

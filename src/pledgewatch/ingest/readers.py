@@ -79,12 +79,23 @@ def read_jsonl(stream: BinaryIO, name: str) -> Iterator[SourceDocument | ReadPro
     """Stream NGEC-shaped JSONL: one object per line with `id`, `text` and optional
     `title`, `date`, `url`. Bad lines become ReadProblems; the rest goes on."""
     seen_any = False
-    for number, line in enumerate(stream, start=1):
-        if not line.strip():
+    number = 0
+    while True:
+        # readline with a cap: a multi-gigabyte line without a newline is never held whole
+        line = stream.readline(MAX_JSONL_LINE_BYTES + 1)
+        if not line:
+            break
+        number += 1
+        too_long = len(line) > MAX_JSONL_LINE_BYTES and not line.endswith(b"\n")
+        while too_long and not line.endswith(b"\n"):
+            line = stream.readline(MAX_JSONL_LINE_BYTES + 1)  # skip the rest of the line
+            if not line:
+                break
+        if not too_long and not line.strip():
             continue
         seen_any = True
         where = f"{name}:{number}"
-        if len(line) > MAX_JSONL_LINE_BYTES:
+        if too_long:
             yield ReadProblem(name, where, "line too long")
             continue
         try:
