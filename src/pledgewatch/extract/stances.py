@@ -68,6 +68,7 @@ CAUSE_WORDS = {"amid", "despite", "response", "retaliation", "reaction", "becaus
 PATH_CUE_DEPS = {"aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
                  "auxpass", "npadvmod"}
 TIME_PREPOSITIONS = {"after", "before", "following", "ahead", "during", "since", "until"}
+MOTION_VERBS = {"leave", "arrive", "go", "head", "reach", "come", "flow", "ship"}
 PERMISSION_VERBS = {"let", "allow", "enable", "permit", "help"}
 QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query", "know", "see", "determine",
                   "learn", "clarify", "discuss"}
@@ -232,6 +233,18 @@ class SentenceAnalyzer:
         """True if `token` stands inside quotation marks (opened here or before the sentence)."""
         return (self.folded[:token.idx].count('"') % 2 == 1) != self.state.open_quote
 
+    def _locative_country(self, before: int) -> str | None:
+        """The country (name or capital) of an "In X," phrase opening the sentence."""
+        opening = [t for t in self.doc[:before] if not t.is_space][:1]
+        for token in opening:  # the sentence must open with it
+            if token.lower_ == "in" and token.dep_ == "prep":
+                for obj in token.children:
+                    code = self.token_country.get(obj.i)
+                    if code and self.token_kind.get(obj.i) in ("name", "capital") and \
+                            code not in self.lex.non_actors:
+                        return code
+        return None
+
     def _inside_longer_person(self, span: Span) -> bool:
         for ent in self.doc.ents:
             if ent.label_ == "PERSON" and ent.start <= span.start and span.end <= ent.end and \
@@ -260,6 +273,10 @@ class SentenceAnalyzer:
             if all(t.i in self.token_country for t in ent):
                 continue
             person = describe_person(ent, self._country_of_token)
+            if person.country is None and person.role and person.official:
+                # "In neighboring Latvia, Prime Minister Ieva Ozola said": the place frames
+                # the official's country
+                person.country = self._locative_country(ent.start)
             person = self.state.people.remember(person)
             for token in ent:
                 self.people_at[token.i] = person
@@ -279,8 +296,17 @@ class SentenceAnalyzer:
                 if token.dep_ in SUBJECT_DEPS or i in self.token_possessive:
                     return code
                 best = best or code
-        if best or self.state.focus_country:
-            return best or self.state.focus_country
+        if best:
+            return best
+        # "The government ... binding guarantees that would oblige German forces to fight":
+        # the sentence's own demonym or institution names the government's country
+        own = [code for i, code in sorted(self.token_country.items())
+               if i > index and code not in self.lex.non_actors
+               and self.token_kind.get(i) in ("demonym", "institution")]
+        if own and self.doc[index].lemma_ in COUNTRY_NOUNS:
+            return own[0]
+        if self.state.focus_country:
+            return self.state.focus_country
         # "The government is not considering sending Bundeswehr soldiers": nothing before it,
         # so the country the sentence names
         later = [code for i, code in sorted(self.token_country.items())
@@ -354,6 +380,14 @@ class SentenceAnalyzer:
                 c.dep_ in ("xcomp", "ccomp") for c in token.head.children):
             return None  # "it is too soon to say", "it is clear that": no referent
         if allow_pronoun and lower in PRONOUNS_COUNTRY:
+            # "Luxembourg, one of NATO's members, said it would contribute": the subject of a
+            # reported clause is the one reporting it
+            if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ccomp" and \
+                    token.head.head.lemma_ in self.lex.speech_verbs:
+                for child in token.head.head.children:
+                    if child.dep_ == "nsubj" and child.i in self.token_country and \
+                            self.token_kind.get(child.i) != "demonym":
+                        return self.token_country[child.i]
             return self._country_before(token.i)
         if allow_pronoun and lower in PRONOUNS_PERSON:
             person = self._person_before(token.i)
@@ -633,6 +667,13 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if _in_condition(head, lex.condition_marks) or any(
                 t.lower_ in CAUSE_WORDS for t in path[1:]):
             continue
+        # "PURL, under which European countries and Canada pay for American weapons": a relative
+        # clause describes the thing it modifies, it is nobody's pledge
+        if head.dep_ == "relcl" and not analyzer.resolve(head.head, None) and \
+                head.head.i not in analyzer.people_at and any(
+                    c.dep_ in SUBJECT_DEPS and c.lower_ not in RELATIVE_PRONOUNS
+                    for c in head.children):
+            continue
         # "a scheme set up to let allies and Canada pay for equipment": who is let do something
         # takes no position by it.
         if head.dep_ in ("ccomp", "xcomp") and head.head.lemma_ in PERMISSION_VERBS and \
@@ -671,7 +712,8 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
             origin_root = hit.origin.span.root
             quantity = _quantity_for(analyzer, contribution, origin_root,
                                      _climb(origin_root, lex.predicates)[1])
-        companions = [c for c in _companions(analyzer, path, head, speaker) if c not in actors]
+        companions = [c for c in _companions(analyzer, path, head, speaker) if c not in actors] \
+            if contribution == "coalition_membership" else []
         kept_main = False
         for code in actors + companions:
             if code in companions and not kept_main:
@@ -872,6 +914,9 @@ def _nested(token: Token, span: Span) -> bool:
 def _agentless_passive(path: list[Token], head: Token) -> bool:
     """True for a passive clause whose subject is on the path and that names no agent."""
     path_ids = {t.i for t in path}
+    if head.lemma_ in MOTION_VERBS and any(c.dep_ == "nsubj" and c.i in path_ids
+                                           for c in head.children):
+        return True  # "a new batch of Hawk missiles would leave for Ukraine"
     return any(c.dep_ == "nsubjpass" and c.i in path_ids for c in head.children) and \
         not any(c.dep_ == "agent" for c in head.children)
 
