@@ -333,8 +333,12 @@ def _analyze_segment(plan: _DocumentPlan, seg: _SegmentPlan, parsed: dict) -> No
     state = DiscourseState()
     question: str | None = None
     quotes = _QuoteTracker(seg.text)
+    seen_up_to = 0
     for sentence in seg.sentences:
         body = seg.text[sentence.start:sentence.end]
+        if not state.coalition_named:  # the title block counts: it names what the story is
+            state.coalition_named = _names_coalition(seg.text[seen_up_to:sentence.start])
+            seen_up_to = sentence.start
         state.question_contribution = question
         state.open_quote = quotes.inside(sentence.start)
         doc = parsed.get(id(sentence))
@@ -350,6 +354,16 @@ def _analyze_segment(plan: _DocumentPlan, seg: _SegmentPlan, parsed: dict) -> No
         if missions:
             state.last_mission = missions[-1]
         question = missions[-1] if missions and _ASKED.search(body) else None
+
+
+def _names_coalition(text: str) -> bool:
+    """Cheap test: does `text` name the coalition itself (a strong membership trigger)?"""
+    lex = stances_lexicon()
+    for match in lex.trigger_re.finditer(text):
+        entry = lex.trigger_for(match.group())
+        if entry and entry.contribution == "coalition_membership" and not entry.weak:
+            return True
+    return False
 
 
 def _record(plan: _DocumentPlan, seg: _SegmentPlan, sentence: Sentence, evidence: str, doc,

@@ -48,6 +48,7 @@ GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "
 # Nouns that stand for a contribution named elsewhere in the sentence or paragraph
 # ("taking a leading role in the deployment", "Sweden will not take part in it").
 GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative", "that",
+                     "summit", "meeting", "meetings", "call", "talks", "conference", "gathering",
                      "operation", "action", "plan", "contribution", "participation", "presence",
                      "it", "this", "such", "scenario", "move", "idea", "proposal", "coalition"}
 ROLE_HEADS = {"president", "minister", "chancellor", "premier", "leader", "head", "king",
@@ -61,6 +62,7 @@ CONTROL_VERBS = {"allow", "permit", "let", "want", "expect", "authorize", "autho
 # ("The Dutch contribution fully funds one package. The aid will include air defense systems").
 AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donation", "pledge"}
 MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
+MEETING_NOUNS = {"summit", "meeting", "meetings", "call", "talks", "conference", "gathering"}
 MEMBER_NOUNS = {"country", "member", "ally", "state", "nation", "government", "partner"}
 CAUSE_WORDS = {"amid", "despite", "response", "retaliation", "reaction", "because"}
 # Dependents of a path token through which a cue bears on the path ("could contribute",
@@ -118,6 +120,8 @@ class DiscourseState:
     question_contribution: str | None = None
     # Countries that took a peacekeeping stance earlier in the segment.
     peacekeepers: set[str] = field(default_factory=set)
+    # The segment (title included) has named the coalition: "the summit" is its summit.
+    coalition_named: bool = False
 
 
 class Lexicon:
@@ -182,8 +186,11 @@ def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
     return bool(mentions) or bool(lex.pronoun_re.search(text)) or bool(_NAME.search(text))
 
 
-_MISSION_ANAPHOR = re.compile(r"\b(?:such|this|that|the)\s+(?:\w+\s+)?(?:mission|force|operation|deployment)\b",
-                              re.IGNORECASE)
+# Generic nouns that can stand for a contribution named earlier ("such a mission", "the
+# summit" of the coalition): a sentence with one can hold a stance without a trigger.
+_MISSION_ANAPHOR = re.compile(
+    r"\b(?:such|this|that|the|its|their|today's|[A-Z]\w+'s)\s+(?:\w+\s+)?(?:mission|force|operation|"
+    r"deployment|summit|meetings?|call|talks|conference|gathering)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")
 
 
@@ -983,15 +990,19 @@ def _generic_hits(analyzer: SentenceAnalyzer, hits: list[TriggerHit]) -> list[Tr
         anaphoric = any(c.lower_ in ("such", "this", "that", "the") for c in token.children)
         anaphoric_mission = token.lower_ in MISSION_NOUNS and anaphoric and \
             bool(analyzer.state.last_mission)
-        if anaphoric_mission:
+        if token.lower_ in MEETING_NOUNS and (anaphoric or any(
+                c.dep_ == "poss" for c in token.children)) and analyzer.state.coalition_named:
+            # "the summit is co-chaired by France and Britain", "took part in the call"
+            contribution = "coalition_membership"
+        elif anaphoric_mission:
             # "such a mission" is the mission the story is about (a peacekeeping mission)
             contribution = analyzer.state.last_mission
         elif nearest:
             contribution = nearest.contribution
         else:
             contribution = None
-        if contribution is None or contribution == "coalition_membership" and \
-                token.lower_ != "coalition":
+        if contribution is None or (contribution == "coalition_membership" and
+                                    token.lower_ not in MEETING_NOUNS):
             continue
         if token.lower_ == "coalition":
             continue
