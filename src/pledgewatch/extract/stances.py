@@ -564,7 +564,7 @@ class SentenceAnalyzer:
                 if span is None:
                     continue
                 anchor = span[0] if cue.tag or len(span) == 1 else span.root
-                if cue.tag and anchor.tag_ != cue.tag:
+                if cue.tag and not re.fullmatch(cue.tag, anchor.tag_):
                     continue
                 if cue.stance in ("leading",) and anchor.lower_ == "leading" and \
                         anchor.head.lower_ in ("up",):
@@ -679,7 +679,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if head.dep_ == "relcl" and not analyzer.resolve(head.head, None) and \
                 head.head.i not in analyzer.people_at and any(
                     c.dep_ in SUBJECT_DEPS and c.lower_ not in RELATIVE_PRONOUNS
-                    for c in head.children):
+                    for c in head.children) and _has_relative_word(head):
             continue
         # "a scheme set up to let allies and Canada pay for equipment": who is let do something
         # takes no position by it.
@@ -916,6 +916,14 @@ def _nested(token: Token, span: Span) -> bool:
         return False  # "troops, weapons or financial resources" are three things
     return token.i in {t.i for t in span.root.subtree} or token.head.i in ids or \
         token.head.head.i in ids
+
+
+def _has_relative_word(clause: Token) -> bool:
+    """True if a clause parsed as relative really has a relative word ("under which ...");
+    "told the call that Canada will contribute" is a complement the parser misread."""
+    return any(t.lower_ in ("which", "who", "whom", "whose", "where") or
+               (t.lower_ == "that" and t.dep_ != "mark")
+               for t in clause.subtree if t.i < clause.i)
 
 
 def _agentless_passive(path: list[Token], head: Token) -> bool:

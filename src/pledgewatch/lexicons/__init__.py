@@ -59,7 +59,8 @@ class Cue(_Strict):
     scope: Literal["path", "clause", "sentence"] = "path"
     # A cue that turns into its opposite under negation ("not rule out" -> not_ruled_out).
     negated: str | None = None
-    # Only when the cue's first token has this fine-grained tag (modals: "MD", not "May").
+    # Only when the cue's first token's fine-grained tag matches this regex (modals: "MD", not
+    # the month "May"; "VB[DZP]?" for a finite verb).
     tag: str | None = None
 
     @field_validator("stance")
