@@ -19,6 +19,7 @@ def test_all_lexicons_load():
     assert "UKR" in lexicons.roles().non_actors
     assert any(p.name == "Emmanuel Macron" for p in lexicons.known_people())
     assert "co-chair" in lexicons.tokens().keep_whole
+    assert "summit" in lexicons.words().meeting_nouns
 
 
 def test_known_people_countries_are_in_the_gazetteer():

@@ -29,6 +29,8 @@ from pledgewatch.model import Quantity, strongest_stance
 from pledgewatch.nlp.gazetteer import Gazetteer, Mention, gazetteer
 from pledgewatch.nlp.people import PeopleRegistry, Person, describe_person, role_words
 
+_WORDS = lexicons.words()  # word lists from lexicons/words.yaml
+
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
 # Edges climbed while collecting the stance of a trigger (object, complement and modifier links).
 PATH_DEPS = {"dobj", "pobj", "prep", "pcomp", "xcomp", "acl", "compound", "amod", "nmod", "appos",
@@ -41,39 +43,26 @@ RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
 PRONOUNS_COUNTRY = {"it", "its", "itself"}
 PRONOUNS_PERSON = {"he", "she", "him", "her", "his", "hers"}
 PRONOUNS_SPEAKER = {"we", "our", "us", "ours", "i", "my", "me"}
-COUNTRY_NOUNS = {"country", "government", "nation", "republic", "kingdom", "authorities",
-                 "administration", "state", "cabinet", "parliament", "ministry", "capital"}
-GENERIC_GROUP_NOUNS = {"countries", "nations", "allies", "partners", "states", "members",
-                       "governments", "leaders"}
-# Nouns that stand for a contribution named elsewhere in the sentence or paragraph
-# ("taking a leading role in the deployment", "Sweden will not take part in it").
-GENERIC_REFERENTS = {"deployment", "role", "mission", "effort", "efforts", "initiative", "that",
-                     "summit", "meeting", "meetings", "call", "talks", "conference", "gathering",
-                     "operation", "action", "plan", "contribution", "participation", "presence",
-                     "it", "this", "such", "scenario", "move", "idea", "proposal", "coalition"}
-ROLE_HEADS = {"president", "minister", "chancellor", "premier", "leader", "head", "king",
-              "queen", "secretary", "spokesperson", "spokesman", "spokeswoman", "ambassador"}
-# Nouns for where a statement comes from ("a statement from Number 10").
-SOURCE_NOUNS = {"statement", "office", "source", "sources", "spokesperson", "spokesman",
-                "spokeswoman", "official", "officials", "ministry", "communique", "readout"}
-# Verbs whose complement's subject is what they allow or want ("allow troops to be sent").
-CONTROL_VERBS = {"allow", "permit", "let", "want", "expect", "authorize", "authorise", "approve"}
-# Definite descriptions of aid that point back to the country the paragraph is about
-# ("The Dutch contribution fully funds one package. The aid will include air defense systems").
-AID_NOUNS = {"aid", "package", "contribution", "assistance", "support", "donation", "pledge"}
-MISSION_NOUNS = {"mission", "force", "operation", "deployment"}
-MEETING_NOUNS = {"summit", "meeting", "meetings", "call", "talks", "conference", "gathering"}
-MEMBER_NOUNS = {"country", "member", "ally", "state", "nation", "government", "partner"}
-CAUSE_WORDS = {"amid", "despite", "response", "retaliation", "reaction", "because"}
+# Vocabulary the rules reason with; each list is explained in lexicons/words.yaml.
+COUNTRY_NOUNS = frozenset(_WORDS.country_nouns)
+GENERIC_GROUP_NOUNS = frozenset(_WORDS.generic_group_nouns)
+GENERIC_REFERENTS = frozenset(_WORDS.generic_referents)
+ROLE_HEADS = frozenset(_WORDS.role_heads)
+SOURCE_NOUNS = frozenset(_WORDS.source_nouns)
+CONTROL_VERBS = frozenset(_WORDS.control_verbs)
+AID_NOUNS = frozenset(_WORDS.aid_nouns)
+MISSION_NOUNS = frozenset(_WORDS.mission_nouns)
+MEETING_NOUNS = frozenset(_WORDS.meeting_nouns)
+MEMBER_NOUNS = frozenset(_WORDS.member_nouns)
+CAUSE_WORDS = frozenset(_WORDS.cause_words)
 # Dependents of a path token through which a cue bears on the path ("could contribute",
 # "is open to", "did not rule out").
 PATH_CUE_DEPS = {"aux", "neg", "advmod", "acomp", "prt", "amod", "attr", "dobj", "xcomp",
                  "auxpass", "npadvmod"}
-TIME_PREPOSITIONS = {"after", "before", "following", "ahead", "during", "since", "until"}
-MOTION_VERBS = {"leave", "arrive", "go", "head", "reach", "come", "flow", "ship"}
-PERMISSION_VERBS = {"let", "allow", "enable", "permit", "help"}
-QUESTION_VERBS = {"ask", "question", "wonder", "inquire", "query", "know", "see", "determine",
-                  "learn", "clarify", "discuss"}
+TIME_PREPOSITIONS = frozenset(_WORDS.time_prepositions)
+MOTION_VERBS = frozenset(_WORDS.motion_verbs)
+PERMISSION_VERBS = frozenset(_WORDS.permission_verbs)
+QUESTION_VERBS = frozenset(_WORDS.question_verbs)
 PERSONNEL_CONTRIBUTIONS = {"troops", "peacekeeping"}
 PERSON_QUANTITY_CONTRIBUTIONS = {"troops", "peacekeeping", "training", "intelligence", "logistics"}
 ITEM_QUANTITY_CONTRIBUTIONS = {"weapons", "air_defence"}
@@ -789,22 +778,8 @@ def _merge(results: list[RawStance]) -> list[RawStance]:
     return merged
 
 
-# Nouns a trigger may qualify and still name the contribution ("Patriot deliveries",
-# "peacekeeping mission", "Coalition of the Willing summit"); as a modifier of any other noun a
-# trigger names something else ("F-16 pilots", "coalition government").
-COMPOUND_HEADS = {"package", "packages", "aid", "assistance", "support", "deliveries", "delivery",
-                  "supplies", "supply", "shipments", "shipment", "deployment", "contribution",
-                  "contributions", "mission", "missions", "production", "purchase", "purchases",
-                  "procurement", "initiative", "programme", "program", "system", "systems",
-                  "battery", "batteries", "unit", "units", "force", "forces", "contingent",
-                  "funding", "fund", "summit", "meeting", "meetings", "talks", "framework",
-                  "headquarters", "plan", "plans", "operation", "operations", "role", "effort",
-                  "efforts", "commitment", "commitments", "pledge", "pledges", "scheme",
-                  "transfer", "transfers", "capabilities", "capability", "hub", "hubs", "cell",
-                  "component", "components", "element", "elements", "umbrella", "shield", "node",
-                  "nodes", "centre", "center", "route", "routes", "corridor", "base", "bases",
-                  "assets", "contribution", "offer", "offers", "requirements"}
-GROUP_QUALIFIERS = {"so-called", "broader", "wider", "whole", "entire"}
+COMPOUND_HEADS = frozenset(_WORDS.compound_heads)
+GROUP_QUALIFIERS = frozenset(_WORDS.group_qualifiers)
 
 
 def _is_contribution(analyzer: SentenceAnalyzer, hit: TriggerHit) -> bool:
@@ -1117,7 +1092,7 @@ def _inherited_subject(analyzer: SentenceAnalyzer, head: Token, above: list[Toke
     return [], False
 
 
-COMPANION_VERBS = {"collaborate", "cooperate", "work", "partner", "coordinate", "join", "team"}
+COMPANION_VERBS = frozenset(_WORDS.companion_verbs)
 
 
 def _companions(analyzer: SentenceAnalyzer, path: list[Token], head: Token,

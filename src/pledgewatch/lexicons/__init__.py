@@ -172,3 +172,32 @@ class TokenFile(_Strict):
 def tokens() -> TokenFile:
     """Tokenizer special cases (words kept whole)."""
     return _validated("tokens.yaml", TokenFile, _load("tokens.yaml"))
+
+
+class WordFile(_Strict):
+    """Word lists of lexicons/words.yaml (each one documented there)."""
+
+    country_nouns: list[str]
+    generic_group_nouns: list[str]
+    generic_referents: list[str]
+    role_heads: list[str]
+    source_nouns: list[str]
+    control_verbs: list[str]
+    aid_nouns: list[str]
+    mission_nouns: list[str]
+    meeting_nouns: list[str]
+    member_nouns: list[str]
+    cause_words: list[str]
+    time_prepositions: list[str]
+    motion_verbs: list[str]
+    permission_verbs: list[str]
+    question_verbs: list[str]
+    compound_heads: list[str]
+    group_qualifiers: list[str]
+    companion_verbs: list[str]
+
+
+@lru_cache(maxsize=1)
+def words() -> WordFile:
+    """Closed-class and domain word lists used by the stance rules."""
+    return _validated("words.yaml", WordFile, _load("words.yaml"))
