@@ -269,10 +269,14 @@ class SentenceAnalyzer:
             if all(t.i in self.token_country for t in ent):
                 continue
             person = describe_person(ent, self._country_of_token)
+            known = self.state.people.get(person.name)
+            if person.country is None and known is not None and known.country:
+                person.country = known.country  # met before, or an office holder we know
             if person.country is None and person.role and person.official:
                 # "In neighboring Latvia, Prime Minister Ieva Ozola said": the place frames
-                # the official's country
-                person.country = self._locative_country(ent.start)
+                # the official's country; else the country the story is about so far
+                person.country = self._locative_country(ent.start) or \
+                    self.state.focus_country
             person = self.state.people.remember(person)
             for token in ent:
                 self.people_at[token.i] = person
@@ -1011,9 +1015,10 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
     # (a compound "NATO initiative aimed at ..." makes NATO no actor)
     if not subjects and head.dep_ == "acl":
         noun = head.head
-        if noun.i in analyzer.token_country or noun.lower_ in GENERIC_GROUP_NOUNS or any(
+        if noun.i in analyzer.token_country or noun.lower_ in GENERIC_GROUP_NOUNS or \
+                noun.i in analyzer.people_at or noun.lower_ in ROLE_HEADS or any(
                 c.dep_ == "poss" and c.i in analyzer.token_country for c in noun.children):
-            subjects = [noun]
+            subjects = [noun]  # "the Czech prime minister, arriving at the summit"
         else:
             return []
     path_ids = {t.i for t in path}
@@ -1042,6 +1047,13 @@ def _actors(analyzer: SentenceAnalyzer, contribution: str, path: list[Token], he
                 if child.dep_ == "poss" and child.i in analyzer.token_country and \
                         token.pos_ == "NOUN":
                     return [analyzer.token_country[child.i]]
+                # "the participation of Bulgaria in a peacekeeping mission"
+                if child.dep_ == "prep" and child.lower_ == "of" and token.pos_ == "NOUN" and \
+                        token.lemma_ in analyzer.lex.predicates:
+                    for obj in child.children:
+                        if obj.dep_ == "pobj" and obj.i in analyzer.token_country and \
+                                analyzer.token_kind.get(obj.i) == "name":
+                            return [analyzer.token_country[obj.i]]
     if not blocking_subject and not real_subjects and head.dep_ != "acl":
         codes, blocking_subject = _inherited_subject(analyzer, head, above, speaker)
         if codes:
@@ -1170,6 +1182,8 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
                         analyzer.doc[n].head.i in covered or
                         analyzer.doc[n].head.i == anchor.head.i and anchor.dep_ in ("aux",))]
         consumed_neg |= negs_in_cue
+        if cue.stance == "none" and anchor.dep_ in ("acl", "advcl", "amod", "relcl"):
+            continue  # "the minister, asked about the jets, said ...": a question frame
         if cue.stance == "none":
             return None, 0.0  # "Britain should be prepared to ...": advice, not a position
         if cue.negated and cue_negated:
