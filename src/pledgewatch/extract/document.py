@@ -260,11 +260,13 @@ def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> 
         if segment.kind == "article":
             skip = _leading_title_lines(seg_text)
             sentences = [s for s in sentences if s.start >= skip]
+        # "the summit" can stand for the coalition only in a segment that names it
+        coalition = bool(sentences) and _names_coalition(seg_text)
         candidate_seen = False
         for sentence in reversed(sentences):
             body = seg_text[sentence.start:sentence.end]
             mentions = gaz.find(body)
-            candidate = could_hold_stance(body, mentions)
+            candidate = could_hold_stance(body, mentions, coalition_named=coalition)
             # A sentence that only introduces a person matters if a candidate follows it.
             sentence.selected = candidate or (
                 candidate_seen and bool(mentions) and _introduces_person(body))

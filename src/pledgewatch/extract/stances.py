@@ -154,22 +154,25 @@ def lexicon() -> Lexicon:
 # Cheap pre-parse test
 
 
-def names_a_contribution(text: str) -> bool:
+def names_a_contribution(text: str, *, coalition_named: bool = False) -> bool:
     """Cheap test: does `text` name a contribution (a trigger, a sum of money, "such a
-    mission")? A segment that does not cannot hold a stance and is not even split."""
+    mission", or "the summit" of a coalition the segment names)? A segment that does not
+    cannot hold a stance and is not even split."""
     lex = lexicon()
     return bool(lex.trigger_re.search(text) or _MISSION_ANAPHOR.search(text) or (
+        coalition_named and _MEETING_ANAPHOR.search(text)) or (
         may_mention_money(text) and any(is_money(q) for q in find_quantities(text))))
 
 
-def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
+def could_hold_stance(text: str, mentions: list[Mention], *,
+                      coalition_named: bool = False) -> bool:
     """True if a sentence has a contribution trigger and something that can name an actor.
 
     This runs on every sentence before parsing, so it only uses regexes: the parser then sees
     only the sentences that can produce a record.
     """
     lex = lexicon()
-    if not names_a_contribution(text):
+    if not names_a_contribution(text, coalition_named=coalition_named):
         return False
     # An actor can be a country, a pronoun, or a person (whose government may speak).
     return bool(mentions) or bool(lex.pronoun_re.search(text)) or bool(_NAME.search(text))
@@ -178,8 +181,10 @@ def could_hold_stance(text: str, mentions: list[Mention]) -> bool:
 # Generic nouns that can stand for a contribution named earlier ("such a mission", "the
 # summit" of the coalition): a sentence with one can hold a stance without a trigger.
 _MISSION_ANAPHOR = re.compile(
-    r"\b(?:such|this|that|the|its|their|today's|[A-Z]\w+'s)\s+(?:\w+\s+)?(?:mission|force|operation|"
-    r"deployment|summit|meetings?|call|talks|conference|gathering)\b", re.IGNORECASE)
+    r"\b(?:such|this|that|the)\s+(?:\w+\s+)?(?:mission|force|operation|deployment)\b", re.IGNORECASE)
+_MEETING_ANAPHOR = re.compile(
+    r"\b(?:this|that|the|its|their|today's|[A-Z]\w+'s)\s+(?:\w+\s+)?(?:summit|meetings?|call|talks|"
+    r"conference|gathering)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<=\w )[A-Z][a-z]+")
 
 
