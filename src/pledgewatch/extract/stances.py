@@ -100,7 +100,6 @@ class DiscourseState:
     people: PeopleRegistry = field(default_factory=PeopleRegistry)
     focus_country: str | None = None
     last_speaker: Person | None = None
-    last_contribution: str | None = None
     # The current sentence starts inside a quotation opened by an earlier one (set by caller).
     open_quote: bool = False
     # The last mission-like contribution (peacekeeping, monitoring) named in the segment, and
@@ -1266,7 +1265,6 @@ def update_state(analyzer: SentenceAnalyzer, stances: list[RawStance]) -> None:
             state.focus_country = code
     for stance in stances:
         state.focus_country = stance.country
-        state.last_contribution = stance.contribution
         if stance.contribution == "peacekeeping":
             state.peacekeepers.add(stance.country)
     root = analyzer.doc[:].root
