@@ -32,11 +32,6 @@ from pledgewatch.nlp.people import PeopleRegistry, Person, describe_person, role
 _WORDS = lexicons.words()  # word lists from lexicons/words.yaml
 
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
-# Edges climbed while collecting the stance of a trigger (object, complement and modifier links).
-PATH_DEPS = {"dobj", "pobj", "prep", "pcomp", "xcomp", "acl", "compound", "amod", "nmod", "appos",
-             "attr", "acomp", "oprd", "agent", "dative", "npadvmod", "nsubjpass", "nsubj",
-             "conj", "advmod", "nummod", "poss", "quantmod", "dep", "cc", "det", "case", "relcl",
-             "advcl", "ccomp", "csubj", "parataxis", "ROOT", "auxpass", "aux", "neg", "punct"}
 # Edges that end a clause: above them, cues no longer apply to the trigger.
 CLAUSE_EDGES = {"advcl", "ccomp", "parataxis", "relcl"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whom", "whose"}
@@ -208,6 +203,7 @@ class SentenceAnalyzer:
         self._last_person_before = state.people.last  # before this sentence's own names
         self._register_people()
         self._quantities: list[Quantity] | None = None
+        self._climbs: dict[int, tuple[list[Token], Token, list[Token]]] = {}
 
     # ---- actors -----------------------------------------------------------------------------
 
@@ -527,6 +523,13 @@ class SentenceAnalyzer:
 
     # ---- triggers and cues --------------------------------------------------------------------
 
+    def climb(self, token: Token) -> tuple[list[Token], Token, list[Token]]:
+        """`_climb` from `token`, computed once per sentence (absorption and analysis both
+        need it)."""
+        if token.i not in self._climbs:
+            self._climbs[token.i] = _climb(token, self.lex.predicates)
+        return self._climbs[token.i]
+
     @property
     def quantities(self) -> list[Quantity]:
         """Amounts in the sentence (computed once)."""
@@ -631,9 +634,10 @@ def _gerund_object(token: Token) -> bool:
     return before.i == head.i or (before.head.i == head.i and before.dep_ in ("prt", "neg"))
 
 
-def _clause_tokens(head: Token, keep: Token, condition_marks: set[str]) -> set[int]:
-    """Tokens of the clause headed by `head`, without sub-clauses that do not contain `keep`,
-    except if-clauses (their condition belongs to the clause)."""
+def _clause_tokens(head: Token, keep: Token) -> set[int]:
+    """Tokens of the clause headed by `head`, without the coordinated, complement and relative
+    clauses that do not contain `keep`; adverbial clauses stay (conditions and circumstances
+    belong to the clause they modify)."""
     tokens = {t.i for t in head.subtree}
     for token in head.subtree:
         if token.i == head.i or token.dep_ not in (CLAUSE_EDGES | {"conj"}):
@@ -656,7 +660,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     cue_hits = analyzer.cue_hits()
     results: list[RawStance] = []
     hits = [hit for hit in analyzer.triggers() if _is_contribution(analyzer, hit)]
-    hits = _absorb(hits, lex.predicates)
+    hits = _absorb(hits, analyzer.climb)
     # A weak trigger inside a cue is part of the cue ("seeking firm guarantees before ...").
     hits = [h for h in hits if not (h.weak and h.span.root.pos_ != "PRON" and any(
         {t.i for t in h.span} <= covered for _a, _c, covered in cue_hits))]
@@ -665,7 +669,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
     for hit in hits:
         root = hit.span.root
         contribution = hit.contribution
-        path, head, above = _climb(root, lex.predicates)
+        path, head, above = analyzer.climb(root)
         # What a country would do in an if-clause is the condition, not its stance; a cause
         # ("in response to Pyongyang's sending of troops") is not one either.
         if _in_condition(head, lex.condition_marks) or any(
@@ -715,7 +719,7 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
         if quantity is None and hit.origin is not None:
             origin_root = hit.origin.span.root
             quantity = _quantity_for(analyzer, contribution, origin_root,
-                                     _climb(origin_root, lex.predicates)[1])
+                                     analyzer.climb(origin_root)[1])
         companions = [c for c in _companions(analyzer, path, head, speaker) if c not in actors] \
             if contribution == "coalition_membership" else []
         kept_main = False
@@ -833,15 +837,16 @@ def _related(a: TriggerHit, b: TriggerHit, climbs: dict[int, tuple]) -> bool:
         _nested(a.span.root, b.span) or _nested(b.span.root, a.span)
 
 
-def _absorb(hits: list[TriggerHit], predicates: set[str]) -> list[TriggerHit]:
-    """Drop or rename triggers that another trigger of the same claim makes more specific."""
+def _absorb(hits: list[TriggerHit], climb) -> list[TriggerHit]:
+    """Drop or rename triggers that another trigger of the same claim makes more specific.
+    `climb(token)` is the sentence's cached `_climb`."""
     present = {h.contribution for h in hits}
-    climbs = {id(h): _climb(h.span.root, predicates) for h in hits}
+    climbs = {id(h): climb(h.span.root) for h in hits}
     kept = []
     for hit in hits:
         if ABSORBED_BY.get(hit.contribution) in present:
             hit = TriggerHit(ABSORBED_BY[hit.contribution], hit.span, hit.weak, hit.quantity)
-            climbs[id(hit)] = _climb(hit.span.root, predicates)
+            climbs[id(hit)] = climb(hit.span.root)
         drop = False
         for other in hits:
             if other is hit or other.span.start == hit.span.start:
@@ -1139,7 +1144,7 @@ def _stance(analyzer: SentenceAnalyzer, hit: TriggerHit, path: list[Token], head
             cue_hits, trigger_spans: list[set[int]]) -> tuple[str | None, float]:
     """The stance a trigger's path and clause express, by DESIGN.md's precedence."""
     lex = analyzer.lex
-    clause = _clause_tokens(head, hit.span.root, lex.condition_marks)
+    clause = _clause_tokens(head, hit.span.root)
     if head.dep_ in ("ccomp", "csubj") and head.head.lemma_ not in lex.speech_verbs and \
             head.head.lemma_ not in QUESTION_VERBS:
         # "This could mean that we will declare forces", "Whether we join depends on ...":
