@@ -37,8 +37,10 @@ def run_cli(cli_runner: CliRunner) -> Callable[..., Result]:
 
 
 def stderr_line(result: Result) -> str:
-    """The one line the CLI wrote to stderr (fails if there are more or none)."""
-    lines = result.stderr.strip().splitlines()
+    """The one message line the CLI wrote to stderr, not counting the closing summary
+    (fails if there are more or none)."""
+    lines = [line for line in result.stderr.strip().splitlines()
+             if not line.startswith("pledgewatch: done: ")]  # the closing summary
     assert len(lines) == 1, f"expected one stderr line, got: {result.stderr!r}"
     assert lines[0].startswith("pledgewatch: "), lines[0]
     return lines[0]
@@ -50,3 +52,11 @@ def documents(result: Result) -> list[dict[str, Any]]:
     assert set(data) == {"documents"}
     assert isinstance(data["documents"], list)
     return data["documents"]
+
+
+def summary_line(result: Result) -> str:
+    """The closing `pledgewatch: done: ...` summary of an extract run."""
+    lines = [line for line in result.stderr.strip().splitlines()
+             if line.startswith("pledgewatch: done: ")]
+    assert len(lines) == 1, f"expected one summary line, got: {result.stderr!r}"
+    return lines[0]

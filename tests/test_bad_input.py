@@ -48,12 +48,12 @@ def write_bytes(path: Path, data: bytes) -> Path:
 @pytest.mark.parametrize("name,data,message", [
     ("empty.txt", b"", "empty input"),
     ("blank.txt", b"  \n\n\t \n", "empty input"),
-    ("image.png", PNG_BYTES, "binary file"),
+    ("image.png", PNG_BYTES, "is a PNG image, not text"),
     ("nul.txt", b"Romania will\x00 not send troops\x00\x00", "binary file"),
-    ("latin1.txt", "Le café de Bucarest: Romania will not send troops, said the président."
-     .encode("latin-1"), "not valid UTF-8"),
+    ("noise.txt", bytes((i * 37 + 11) % 255 + 1 for i in range(6000)),
+     "cannot tell the text encoding"),
     ("empty.jsonl", b"\n\n", "empty input"),
-], ids=["empty", "whitespace", "png", "nul-bytes", "latin-1", "empty-jsonl"])
+], ids=["empty", "whitespace", "png", "nul-bytes", "noise", "empty-jsonl"])
 def test_unreadable_file_is_one_error_line(run_cli, tmp_path, name, data, message):
     path = write_bytes(tmp_path / name, data)
     result = run_cli("extract", path)
@@ -62,6 +62,16 @@ def test_unreadable_file_is_one_error_line(run_cli, tmp_path, name, data, messag
     assert line.startswith(f"pledgewatch: error: {path}: ")
     assert message in line
     _only_skipped(result, message)
+
+
+def test_latin_1_file_is_decoded_not_refused(run_cli, tmp_path):
+    path = write_bytes(tmp_path / "latin1.txt", "Le café de Bucarest: Romania will not send "
+                       "troops to Ukraine, said the président.".encode("latin-1"))
+    result = run_cli("extract", path)
+    assert result.exit_code == 0
+    (doc,) = documents(result)
+    assert "café" in doc["stances"][0]["evidence"]
+    assert (doc["stances"][0]["country"], doc["stances"][0]["stance"]) == ("ROU", "ruled_out")
 
 
 def test_50_mb_file_is_refused(run_cli, tmp_path):
@@ -83,7 +93,7 @@ def test_50_mb_stdin_is_refused(run_cli):
     assert "stdin" in stderr_line(result) and "MB" in stderr_line(result)
 
 
-@pytest.mark.parametrize("data,message", [(b"", "empty input"), (PNG_BYTES, "binary file")])
+@pytest.mark.parametrize("data,message", [(b"", "empty input"), (PNG_BYTES, "is a PNG image")])
 def test_bad_stdin_is_one_error_line(run_cli, data, message):
     result = run_cli("extract", "-", input=data)
     assert result.exit_code == 2
@@ -111,11 +121,12 @@ def test_nonexistent_path(run_cli, tmp_path):
     assert result.stdout == ""
 
 
-def test_folder_path(run_cli, tmp_path):
+def test_empty_folder_says_nothing_was_found(run_cli, tmp_path):
+    (tmp_path / ".hidden").write_text("skipped: hidden files are not read")
     result = run_cli("extract", tmp_path)
-    assert result.exit_code == 2
-    assert "folder" in stderr_line(result)
-    assert result.stdout == ""
+    assert result.exit_code == 1
+    assert "no documents found" in stderr_line(result)
+    assert documents(result) == []
 
 
 @pytest.mark.parametrize("value", ["2025-13-01", "28/04/2025", "yesterday", "2025-02-30", ""])
@@ -136,9 +147,9 @@ def test_malformed_jsonl_line_among_good_ones(run_cli, tmp_path):
     path = tmp_path / "wire.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run_cli("extract", path)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # one item failed; the others were extracted
     line = stderr_line(result)
-    assert line.startswith("pledgewatch: warning: ") and "malformed JSON" in line
+    assert line.startswith("pledgewatch: error: ") and "malformed JSON" in line
     docs = documents(result)
     assert [d["id"] for d in docs] == ["good-1", f"{path}:2", "good-2"]
     assert docs[1]["skipped"].startswith("malformed JSON") and docs[1]["stances"] == []
@@ -154,7 +165,7 @@ def test_other_bad_jsonl_lines_are_skipped(run_cli, tmp_path, line, reason):
     good = json.dumps({"id": "good", "text": ENGLISH}).encode()
     path = write_bytes(tmp_path / "wire.jsonl", good + b"\n" + line + b"\n")
     result = run_cli("extract", path)
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert reason in stderr_line(result)
     docs = documents(result)
     assert len(docs) == 2 and docs[1]["skipped"] == reason

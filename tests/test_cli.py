@@ -84,7 +84,8 @@ def test_bad_format_value_is_a_usage_error():
 def test_extract_seed_page_json(run_cli):
     result = run_cli("extract", SEED)
     assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
+    assert result.stderr == ("pledgewatch: done: 1 item read: 1 extracted, 0 duplicates, "
+                             "0 skipped, 0 failed\n")
     (doc,) = documents(result)
     assert doc["id"] == "coalition-page"
     assert doc["source"] == str(SEED)

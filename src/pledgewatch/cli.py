@@ -19,7 +19,7 @@ import json
 import os
 import re
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from enum import Enum
@@ -113,10 +113,10 @@ class ExtractFormat(str, Enum):
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(
-        metavar="PATH",
-        help="Text files (.txt), JSONL files (one {id, text, title?, date?, url?} per line) "
-             "or - for stdin.")],
+    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007 (Typer needs Optional)
+        metavar="INPUT",
+        help="Files (text, HTML, RSS/Atom, JSONL, .jsonl.gz; the content decides), folders "
+             "(read recursively), http(s) URLs, or - for stdin.")] = None,
     output_format: Annotated[ExtractFormat, typer.Option(
         "--format", "-f", help="json (DESIGN.md section 3) or a readable table.")]
         = ExtractFormat.json,
@@ -126,9 +126,56 @@ def extract(
     parse_all: Annotated[bool, typer.Option(
         "--parse-all", help="Parse every sentence, not only candidates (slower; the records "
                             "must be the same).")] = False,
+    include: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+        "--include", metavar="GLOB",
+        help="In folders, read only files matching GLOB (e.g. '*.html'); repeatable.")] = None,
+    exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+        "--exclude", metavar="GLOB", help="In folders, skip files matching GLOB; repeatable.")]
+        = None,
+    urls: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+        "--urls", metavar="FILE",
+        help="Fetch every URL listed in FILE (one per line, # comments); repeatable.")] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=0.1, max=600.0,
+        help="Give up on a URL after this many seconds.")] = 10.0,
+    respect_robots: Annotated[bool, typer.Option(
+        "--respect-robots", help="Do not fetch URLs that the site's robots.txt disallows.")]
+        = False,
+    keep_duplicates: Annotated[bool, typer.Option(
+        "--keep-duplicates", help="Extract every copy of a story instead of marking repeats "
+                                  "(same or nearly the same text) as duplicates.")] = False,
 ) -> None:
-    """Extract stance records from news text and print them as JSON or a table."""
-    raise typer.Exit(_guarded(_run_extract, paths, output_format, date_value, parse_all))
+    """Extract stance records from news and print them as JSON or a table."""
+    options = _InputOptions(paths or [], include or [], exclude or [], urls or [], timeout,
+                            respect_robots, not keep_duplicates)
+    raise typer.Exit(_guarded(_run_extract, options, output_format, date_value, parse_all))
+
+
+class _InputOptions:
+    """The input half of `extract`'s options (shared with `ingest` later)."""
+
+    def __init__(self, paths: list[str], include: list[str], exclude: list[str],
+                 url_lists: list[str], timeout: float, respect_robots: bool,
+                 dedupe: bool) -> None:
+        self.paths, self.include, self.exclude = paths, include, exclude
+        self.url_lists, self.timeout, self.respect_robots = url_lists, timeout, respect_robots
+        self.dedupe = dedupe
+
+    def read_options(self):
+        from pledgewatch.ingest.fetch import FetchOptions
+        from pledgewatch.ingest.readers import ReadOptions
+
+        return ReadOptions(include=self.include, exclude=self.exclude,
+                           url_lists=self.url_lists,
+                           fetch=FetchOptions(timeout=self.timeout,
+                                              respect_robots=self.respect_robots))
+
+    def streams(self) -> bool:
+        """Whether the inputs hold an unknown number of documents."""
+        return len(self.paths) > 1 or bool(self.url_lists) or any(
+            _is_jsonl_name(p) or p.lower().endswith(".gz") or Path(p).is_dir()
+            or not Path(p).suffix or p.lower().endswith((".rss", ".atom", ".xml"))
+            for p in self.paths if p != "-")
 
 
 def _check_date(value: str | None) -> str | None:
@@ -143,19 +190,26 @@ def _check_date(value: str | None) -> str | None:
             f"--date {value!r} is not a valid date; expected YYYY-MM-DD") from None
 
 
-def _check_paths(paths: list[str]) -> None:
-    """Fail before any output for paths that cannot be inputs at all (typos, folders)."""
-    if paths.count("-") > 1:
+def _check_paths(options: _InputOptions) -> None:
+    """Fail before any output for inputs that cannot be inputs at all (typos)."""
+    from pledgewatch.ingest.readers import is_url
+
+    paths = options.paths
+    if not paths and not options.url_lists:
+        raise InputError("no input given: pass files, folders, URLs, - for stdin, "
+                         "or --urls FILE")
+    if paths.count("-") + options.url_lists.count("-") > 1:
         raise InputError("- (stdin) can be given only once")
     for raw in paths:
-        if raw == "-":
+        if raw == "-" or is_url(raw):
             continue
-        path = Path(raw)
-        if not path.exists():
+        if "://" in raw[:12]:
+            raise InputError(f"{raw}: only http and https URLs can be fetched")
+        if not Path(raw).exists():
             raise InputError(f"{raw}: no such file")
-        if path.is_dir():
-            raise InputError(f"{raw}: is a folder; pass the files inside it "
-                             f"(e.g. {raw.rstrip('/')}/*.txt)")
+    for raw in options.url_lists:
+        if raw != "-" and not Path(raw).is_file():
+            raise InputError(f"{raw}: no such file (--urls)")
 
 
 def _load_model() -> None:
@@ -174,27 +228,75 @@ def _is_jsonl_name(raw: str) -> bool:
     return raw.lower().endswith((".jsonl", ".ndjson"))
 
 
+def _reason_kind(reason: str) -> str:
+    """A reason without its particulars, to count failures by kind in the summary
+    ("malformed JSON (Expecting value)" -> "malformed JSON")."""
+    kind = reason.split(" (", 1)[0].split(": ", 1)[0]
+    return re.sub(r"\d+(?:\.\d+)?", "N", kind).strip()[:60] or "unknown"
+
+
 class _Run:
-    """Counts and exit status of one extract run; prints the per-item messages."""
+    """Counts and exit status of one extract run; prints the per-item messages.
+
+    Exit status: 0 when every item was extracted (or was a duplicate); 1 when any item
+    failed (unreadable line, file or page; internal error) or no item could be extracted at
+    all; 2 when an input named on the command line could not be used at all.
+    """
 
     def __init__(self) -> None:
         self.ok = 0
         self.skipped = 0
+        self.duplicates = 0
         self.exit_code = 0
         self.reported: set[int] = set()  # id() of skipped results already reported
+        self.failed_ids: set[int] = set()  # id() of skipped results that are failures
+        self.failures: Counter[str] = Counter()
+        self.skips: Counter[str] = Counter()
 
     def fail(self, code: int) -> None:
         self.exit_code = max(self.exit_code, code)
 
+    def count(self, result: DocumentResult) -> None:
+        if result.duplicate_of is not None:
+            self.duplicates += 1
+        elif result.skipped is None:
+            self.ok += 1
+        elif id(result) in self.failed_ids:
+            self.failed_ids.discard(id(result))
+            self.failures[_reason_kind(result.skipped)] += 1
+        else:
+            self.skipped += 1
+            self.skips[_reason_kind(result.skipped)] += 1
+
+    @property
+    def failed(self) -> int:
+        return sum(self.failures.values())
+
+    @property
+    def items(self) -> int:
+        return self.ok + self.duplicates + self.skipped + self.failed
+
+    def summary(self) -> str:
+        def detail(counter: Counter[str]) -> str:
+            return " (" + ", ".join(f"{k}: {n}" for k, n in counter.most_common()) + ")" \
+                if counter else ""
+
+        items = self.items
+        return (f"{items} item{'s' if items != 1 else ''} read: {self.ok} extracted, "
+                f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''}, "
+                f"{self.skipped} skipped{detail(self.skips)}, "
+                f"{self.failed} failed{detail(self.failures)}")
+
     def final_code(self) -> int:
-        if self.exit_code:
-            return self.exit_code
-        if self.ok == 0 and self.skipped:
-            return 1  # every input item failed
-        return 0
+        code = self.exit_code
+        if self.failed:
+            code = max(code, 1)
+        if self.ok == 0 and self.duplicates == 0 and (self.skipped or self.failed):
+            code = max(code, 1)  # nothing could be extracted
+        return code
 
 
-def _skipped_result(doc_id: str, source: str, reason: str) -> DocumentResult:
+def _skipped_result(doc_id: str, source: str, reason: str | None) -> DocumentResult:
     from pledgewatch.model import DocumentResult
 
     return DocumentResult(id=doc_id, source=source, title=None, published=None,
@@ -210,29 +312,65 @@ def _label(result: DocumentResult) -> str:
     return f"{result.source}: {result.id}"
 
 
-def _items(paths: list[str], run: _Run) -> Iterator[SourceDocument | DocumentResult]:
-    """Every input item in order: SourceDocuments to extract, or ready skipped results for
-    lines and inputs that could not be read."""
-    from pledgewatch.ingest.readers import ReadProblem, read_inputs
+def _items(options: _InputOptions, run: _Run) -> Iterator[SourceDocument | DocumentResult]:
+    """Every input item in order: SourceDocuments to extract, or ready results for items
+    that could not be read (failed) and for repeats of a story already seen (duplicates)."""
+    from pledgewatch.ingest.dedupe import Deduplicator, fingerprint
+    from pledgewatch.ingest.readers import ReadProblem, Reader
+    from pledgewatch.model import DocumentResult
 
-    for raw in paths:
-        try:
-            for item in read_inputs([raw]):
-                if isinstance(item, ReadProblem):
-                    yield _skipped_result(item.id, item.source, item.reason)
-                else:
+    dedupe = Deduplicator() if options.dedupe else None
+
+    def failed(doc_id: str, source: str, reason: str) -> DocumentResult:
+        result = _skipped_result(doc_id, source, reason)
+        run.failed_ids.add(id(result))
+        return result
+
+    def whole_input_failed(raw: str, exc: PledgewatchError) -> DocumentResult:
+        _say("error", exc)
+        run.fail(exc.exit_code)
+        message = str(exc)
+        name = "stdin" if raw == "-" else raw
+        reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+        result = failed("stdin" if raw == "-" else Path(raw).stem or raw, name, reason)
+        run.reported.add(id(result))
+        return result
+
+    def documents(reader: Reader) -> Iterator[tuple[str, SourceDocument | ReadProblem
+                                                    | DocumentResult]]:
+        for raw in options.paths:
+            try:
+                for item in reader.read(raw):
+                    yield raw, item
+            except (InputError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    exc = InputError(f"{raw}: cannot read ({exc.strerror or exc})")
+                yield raw, whole_input_failed(raw, exc)
+        for name in options.url_lists:
+            try:
+                for item in reader.read_url_list(name):
+                    yield name, item
+            except (InputError, OSError) as exc:
+                if isinstance(exc, OSError):
+                    exc = InputError(f"{name}: cannot read ({exc.strerror or exc})")
+                yield name, whole_input_failed(name, exc)
+
+    with Reader(options.read_options()) as reader:
+        for _raw, item in documents(reader):
+            if isinstance(item, ReadProblem):
+                yield failed(item.id, item.source, item.reason)
+            elif isinstance(item, DocumentResult):
+                yield item
+            else:
+                duplicate = dedupe.check(item.id, item.text) if dedupe is not None else None
+                if duplicate is None:
                     yield item
-        except (InputError, OSError) as exc:
-            if isinstance(exc, OSError):
-                exc = InputError(f"{raw}: cannot read ({exc.strerror or exc})")
-            _say("error", exc)
-            run.fail(exc.exit_code)
-            message = str(exc)
-            name = "stdin" if raw == "-" else raw
-            reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
-            result = _skipped_result("stdin" if raw == "-" else Path(raw).stem, name, reason)
-            run.reported.add(id(result))
-            yield result
+                    continue
+                result = _skipped_result(item.id, item.source, None)
+                result.title, result.url = item.title, item.url
+                result.fingerprint = fingerprint(item.text)
+                result.duplicate_of = duplicate.original
+                yield result
 
 
 class _OutputFailed(Exception):
@@ -298,6 +436,7 @@ def _extract_resilient(items: Iterable[SourceDocument | DocumentResult],
                 _say("error", f"{_label(result)}: internal error: {detail}")
                 run.fail(1)
                 run.reported.add(id(result))
+                run.failed_ids.add(id(result))
                 send(result)
                 retry = list(pending)
                 pending.clear()
@@ -397,11 +536,19 @@ class _Progress:
         if not enabled:
             return
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                                   TextColumn, TimeElapsedColumn)
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                                   SpinnerColumn, TextColumn, TimeElapsedColumn)
+        from rich.text import Text
+
+        class ItemsPerSecond(ProgressColumn):
+            """Throughput, the figure that tells whether a long run will end tonight."""
+
+            def render(self, task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text("" if speed is None else f"{speed:.1f} items/s")
 
         self.bar = Progress(SpinnerColumn(), TextColumn("extracting"), BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(),
+                            MofNCompleteColumn(), ItemsPerSecond(), TimeElapsedColumn(),
                             console=Console(file=sys.stderr), transient=True,
                             redirect_stdout=False, redirect_stderr=True)
         self.task = self.bar.add_task("extract", total=total)
@@ -416,38 +563,42 @@ class _Progress:
             self.bar.stop()
 
 
-def _run_extract(paths: list[str], output_format: ExtractFormat, date_value: str | None,
+def _run_extract(options: _InputOptions, output_format: ExtractFormat, date_value: str | None,
                  parse_all: bool) -> int:
     default_date = _check_date(date_value)
-    _check_paths(paths)
+    _check_paths(options)
     _load_model()
 
     out = sys.stdout
     sink: _JsonSink | _TableSink = (_JsonSink(out) if output_format is ExtractFormat.json
                                     else _TableSink(out))
     run = _Run()
-    several = len(paths) > 1 or any(_is_jsonl_name(p) for p in paths)
-    total = None if any(_is_jsonl_name(p) for p in paths) else len(paths)
+    several = options.streams()
+    total = None if several and (options.url_lists or any(
+        _is_jsonl_name(p) or Path(p).is_dir() for p in options.paths if p != "-")) \
+        else len(options.paths)
     progress = _Progress(several and sys.stderr.isatty(), total)
 
     def emit(result: DocumentResult) -> None:
-        if result.skipped:
-            run.skipped += 1
-            if id(result) not in run.reported:
-                _say("warning", f"{_label(result)}: skipped: {result.skipped}")
-            run.reported.discard(id(result))
-        else:
-            run.ok += 1
+        if result.skipped and id(result) not in run.reported:
+            kind = "error" if id(result) in run.failed_ids else "warning"
+            _say(kind, f"{_label(result)}: skipped: {result.skipped}")
+        run.reported.discard(id(result))
+        run.count(result)
         sink.write(result)
         progress.advance()
 
     sink.open()
     try:
-        _extract_resilient(_items(paths, run), emit, run, default_date=default_date,
+        _extract_resilient(_items(options, run), emit, run, default_date=default_date,
                            parse_all=parse_all)
     finally:
         progress.stop()
         sink.close()
+    if run.items == 0:
+        _say("warning", "no documents found in the inputs")
+        run.fail(1)
+    _say("done", run.summary())
     return run.final_code()
 
 

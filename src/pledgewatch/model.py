@@ -96,6 +96,16 @@ class Segment:
 
 
 @dataclass(slots=True)
+class ReadProblem:
+    """An input item that could not be read (a malformed JSONL line, a page that timed out),
+    with where it was and why: it becomes a failed entry, and the rest of the batch goes on."""
+
+    source: str
+    id: str
+    reason: str
+
+
+@dataclass(slots=True)
 class SourceDocument:
     """A text as read from a source, before extraction."""
 
@@ -105,6 +115,10 @@ class SourceDocument:
     title: str | None = None
     date: str | None = None
     url: str | None = None
+    author: str | None = None
+    # Segments a structured reader already knows (an HTML page's article and related items),
+    # as offsets into `text`. None: the extractor segments the plain text itself.
+    segments: list[Segment] | None = None
 
 
 @dataclass(slots=True)
@@ -121,12 +135,15 @@ class DocumentResult:
     events: list[Event] = field(default_factory=list)
     skipped: str | None = None
     url: str | None = None
+    author: str | None = None
+    # The id of the earlier document this one repeats (same or nearly the same text): a
+    # syndicated wire story is one story with several sources, so it is not extracted again.
+    duplicate_of: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md section 3."""
+        """The JSON shape of DESIGN.md section 3 (optional keys only when set)."""
         data = asdict(self)
-        if data["skipped"] is None:
-            del data["skipped"]
-        if data["url"] is None:
-            del data["url"]
+        for key in ("skipped", "url", "author", "duplicate_of"):
+            if data[key] is None:
+                del data[key]
         return data

@@ -8,7 +8,6 @@ introduce people, and runs the statistical parser only on those.
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,8 +16,10 @@ from pledgewatch.extract.stances import (
     MISSION_KINDS, DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance,
     names_a_contribution, update_state)
 from pledgewatch.extract.stances import lexicon as stances_lexicon
-from pledgewatch.ingest.dates import explicit_date, normalise_date
+from pledgewatch.ingest.dates import dateline_date, implied_date, normalise_date
+from pledgewatch.ingest.boilerplate import blank_boilerplate
 from pledgewatch.ingest.decode import fold_typography
+from pledgewatch.ingest.dedupe import fingerprint
 from pledgewatch.ingest.language import detect_language
 from pledgewatch.ingest.segment import is_headline, segment_text
 from pledgewatch.model import DocumentResult, Segment, SourceDocument, Stance
@@ -38,13 +39,6 @@ class Sentence:
     paragraph: int
     selected: bool = False  # the cheap filter says it can hold a stance or introduces people
     parse: bool = False
-
-
-def fingerprint(text: str) -> str:
-    """SHA-256 of the text with typography and whitespace normalised (the document id of
-    DESIGN.md, stable across curly/straight quotes and re-wrapped lines)."""
-    normal = re.sub(r"\s+", " ", fold_typography(text)).strip().lower()
-    return hashlib.sha256(normal.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -242,15 +236,23 @@ def _plan(source: SourceDocument, default_date: str | None, parse_all: bool) -> 
     text = _LONE_SURROGATE.sub("\ufffd", source.text)
     published = normalise_date(source.date) or normalise_date(default_date)
     result = DocumentResult(id=source.id, source=source.source, title=source.title,
-                            published=published, fingerprint=fingerprint(text), url=source.url)
+                            published=published, fingerprint=fingerprint(text), url=source.url,
+                            author=source.author)
     plan = _DocumentPlan(result, [], text)
     language = detect_language(text)
     if language != "en":
         result.skipped = f"not English (detected language: {language})"
         return plan
-    result.segments = segment_text(text, source.title)
+    # Boilerplate lines (cookie banners, "Read more", bylines, captions) become spaces: the
+    # same length, so every offset still points into the source text.
+    text = plan.text = blank_boilerplate(text)
+    result.segments = [copy.copy(s) for s in source.segments] if source.segments \
+        else segment_text(text, source.title)
     if result.segments and result.title is None:
         result.title = result.segments[0].title
+    for segment in result.segments:
+        if segment.date is None and segment.kind == "article":
+            segment.date = dateline_date(text[segment.start:segment.end], published)
     gaz = gazetteer()
     for segment in result.segments:
         seg_text = text[segment.start:segment.end]
@@ -373,7 +375,9 @@ def _record(plan: _DocumentPlan, seg: _SegmentPlan, sentence: Sentence, evidence
             found) -> None:
     result, segment = plan.result, seg.segment
     shift = len(doc.text) - len(evidence)  # a HEADLINE_PREFIX, if any
-    date = explicit_date(evidence) or segment.date or result.published
+    # The sentence's own "on Monday" wins over its dateline (already the segment's date).
+    reference = segment.date or result.published
+    date = implied_date(blank_dateline(evidence), reference) or reference
     for raw in found:
         quantity = raw.quantity
         result.stances.append(Stance(

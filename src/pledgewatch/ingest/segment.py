@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pledgewatch.ingest.dates import explicit_date
+from pledgewatch.ingest.dates import dateline_date
 from pledgewatch.model import Segment
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n+")
@@ -99,7 +99,7 @@ def segment_text(text: str, title: str | None = None) -> list[Segment]:
     article_title = title or (first_line if has_body and is_title_line(first_line) else None)
     start, end = article[0].start, article[-1].end
     segments.append(Segment(0, "article", article_title, start, end,
-                            explicit_date(text[start:min(end, start + 400)])))
+                            dateline_date(text[start:end], None)))
     for block in blocks[teaser_from:]:
         head = text[slice(*block.lines[0])]
         segments.append(Segment(len(segments), "teaser", head, block.start, block.end, None))

@@ -201,3 +201,105 @@ class WordFile(_Strict):
 def words() -> WordFile:
     """Closed-class and domain word lists used by the stance rules."""
     return _validated("words.yaml", WordFile, _load("words.yaml"))
+
+
+# Imports of the ingestion lexicons below (kept with them: this section was appended).
+import re  # noqa: E402
+
+from pydantic import model_validator  # noqa: E402
+
+
+class BoilerplatePattern(_Strict):
+    """A regex (matched against a whole stripped line) for one kind of page furniture."""
+
+    kind: str
+    pattern: str
+    # Bylines are told from sentences by their capitalised words, so they match with case.
+    case_sensitive: bool = False
+
+
+_FRAGMENT_REF = re.compile(r"\{\{(\w{1,40})\}\}")
+
+
+def _expand_fragments(pattern: str, fragments: dict[str, str], depth: int = 0) -> str:
+    if depth > 5:
+        raise ValueError("fragments nest more than 5 deep")
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) not in fragments:
+            raise ValueError(f"unknown fragment {{{{{match.group(1)}}}}}")
+        return _expand_fragments(fragments[match.group(1)], fragments, depth + 1)
+
+    return _FRAGMENT_REF.sub(one, pattern)
+
+
+class BoilerplateFile(_Strict):
+    """lexicons/boilerplate.yaml: what a boilerplate line looks like (documented there)."""
+
+    max_line_chars: int
+    fragments: dict[str, str] = {}
+    patterns: list[BoilerplatePattern]
+
+    @model_validator(mode="after")
+    def _compiles(self) -> BoilerplateFile:
+        for item in self.patterns:
+            try:
+                re.compile(_expand_fragments(item.pattern, self.fragments))
+            except (re.error, ValueError) as exc:
+                raise ValueError(f"pattern {item.pattern[:60]!r}: {exc}") from None
+        return self
+
+    def expanded(self) -> list[tuple[str, BoilerplatePattern]]:
+        """Every pattern with its `{{fragment}}` references filled in."""
+        return [(_expand_fragments(p.pattern, self.fragments), p) for p in self.patterns]
+
+
+@lru_cache(maxsize=1)
+def boilerplate() -> BoilerplateFile:
+    """Patterns of boilerplate lines (cookie banners, share bars, bylines, captions...)."""
+    return _validated("boilerplate.yaml", BoilerplateFile, _load("boilerplate.yaml"))
+
+
+def _check_regexes(values: list[str]) -> list[str]:
+    for value in values:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"pattern {value[:60]!r}: {exc}") from None
+    return values
+
+
+class HtmlFile(_Strict):
+    """lexicons/html.yaml: how the HTML reader tells teaser lists and page furniture apart."""
+
+    # Regexes searched in an element's "class id" (lower-case) that mark a list of teasers.
+    teaser_containers: list[str]
+    # Regexes matched against a whole heading's text that announce a list of teasers.
+    teaser_headings: list[str]
+    # Regexes searched in "class id" that mark navigation: nothing inside becomes a teaser.
+    navigation: list[str]
+    # Regexes searched in "class id" that mark furniture removed before text extraction.
+    furniture: list[str]
+    # Tags removed whole before anything is read (their text is never page text).
+    drop_tags: list[str]
+    # Tags removed before text extraction (navigation, page header and footer, forms).
+    furniture_tags: list[str]
+    # Regexes searched in "class id" that mark an item's summary (its lede).
+    lede_classes: list[str]
+    min_headline_words: int
+    max_headline_words: int
+    max_headline_chars: int
+    max_lede_chars: int
+    max_teasers: int
+
+    @field_validator("teaser_containers", "teaser_headings", "navigation", "furniture",
+                     "lede_classes")
+    @classmethod
+    def _compiles(cls, values: list[str]) -> list[str]:
+        return _check_regexes(values)
+
+
+@lru_cache(maxsize=1)
+def html() -> HtmlFile:
+    """Class/id patterns and limits of the HTML reader."""
+    return _validated("html.yaml", HtmlFile, _load("html.yaml"))
