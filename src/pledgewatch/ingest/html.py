@@ -380,7 +380,7 @@ def _find_teasers(tree: Any, title: str | None, protected: set[Any]
     seen = {title.casefold()} if title else set()
     remove: list[Any] = []
     for container in _teaser_containers(tree, patterns, protected):
-        items = _teaser_items(container, patterns)
+        items = _teaser_items(container, patterns) if len(teasers) < spec.max_teasers else []
         # A lone <aside> without stories is a pull quote or a fact box: it stays for
         # trafilatura to judge. A block named "related" goes either way.
         if items or container.tag != "aside":
@@ -399,11 +399,12 @@ def _prune_furniture(tree: Any, protected: set[Any]) -> None:
     patterns = _patterns()
     furniture_tags = set(lexicons.html().furniture_tags)
     doomed: list[Any] = []
-    for node in _elements(tree):
-        if node.tag in ("html", "body", "head"):
+    walk = etree.iterwalk(tree, events=("start",))
+    for count, (_event, node) in enumerate(walk):
+        if count >= MAX_SCANNED_ELEMENTS:
+            break
+        if not _is_element(node) or node.tag in ("html", "body", "head"):
             continue
-        if doomed and any(parent is doomed[-1] for parent in node.iterancestors()):
-            continue  # inside a block already removed (document order: the last one)
         marks = _marks(node)
         style = node.get("style", "")[:300].lower()
         if not (node.tag in furniture_tags
@@ -416,6 +417,7 @@ def _prune_furniture(tree: Any, protected: set[Any]) -> None:
         if node.tag != "figcaption" and (node in protected or _inside(node, {"p"})):
             continue
         doomed.append(node)
+        walk.skip_subtree()  # whatever is inside goes with it
     for node in doomed:
         if node.getparent() is not None:
             node.drop_tree()
