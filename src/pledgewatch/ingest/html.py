@@ -33,7 +33,7 @@ from lxml import etree
 from pledgewatch import lexicons
 from pledgewatch.errors import InputError
 from pledgewatch.ingest.boilerplate import is_boilerplate
-from pledgewatch.ingest.dates import explicit_date, normalise_date
+from pledgewatch.ingest.dates import normalise_date
 from pledgewatch.model import Segment, SourceDocument
 from pledgewatch.settings import MAX_DOCUMENT_CHARS, MAX_INPUT_BYTES
 
@@ -49,6 +49,9 @@ MAX_CONTAINERS = 300
 MAX_ANCHORS_PER_CONTAINER = 300
 MAX_URL_CHARS = 2048
 MAX_AUTHOR_CHARS = 200
+# Pages longer than this (characters) skip trafilatura's second opinion (its readability and
+# jusText fallbacks), which doubles the time on a big page and is only needed on small ones.
+FAST_EXTRACTION_CHARS = 1_000_000
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INLINE = {"a", "span", "em", "strong", "b", "i", "u", "small", "sup", "sub", "abbr", "cite",
@@ -203,6 +206,22 @@ def _parse(html: str, name: str) -> Any:
     return tree
 
 
+def _is_teaser_list(element: Any, patterns: _Patterns) -> bool:
+    """A flat list of teasers (<h3><a>headline</a></h3><p>lede</p>...) also holds many
+    paragraphs, but it is named like one or has a story link for every other paragraph."""
+    marks = _marks(element)
+    if marks and patterns.teaser.search(marks):
+        return True
+    min_words = lexicons.html().min_headline_words
+    paragraphs = links = 0
+    for child in element:
+        if child.tag == "p":
+            paragraphs += 1
+        elif child.tag in _HEADINGS or child.tag == "a":
+            links += any(_words(_text(a, limit=600)) >= min_words for a in child.iter("a"))
+    return links * 2 >= paragraphs > 0
+
+
 def _article_path(tree: Any, patterns: _Patterns) -> set[Any]:
     """The elements that must never be removed: the one whose own paragraphs hold the most
     text (the story body), <main> and articleBody, and all their ancestors. Broken markup can
@@ -218,11 +237,7 @@ def _article_path(tree: Any, patterns: _Patterns) -> set[Any]:
     for parent, score in ranked[:20]:
         if score < MIN_BODY_CHARS:
             break
-        # a list of teasers with one summary each is not the story body (a page wrapper
-        # further up named "page--with-related" says nothing about it)
-        near = [parent, *list(parent.iterancestors())[:2]]
-        if not any((marks := _marks(node)) and patterns.teaser.search(marks)
-                   for node in near if node.tag not in ("html", "body")):
+        if not _is_teaser_list(parent, patterns):
             anchors.append(parent)
             break
     protected: set[Any] = set()
@@ -324,8 +339,15 @@ def _teaser_items(container: Any, patterns: _Patterns) -> list[_Teaser]:
     return items
 
 
+def _is_hidden(node: Any) -> bool:
+    """Hidden from the reader by the markup itself (a hostile page hides text there)."""
+    style = node.get("style", "")[:300].lower()
+    return (node.get("hidden") is not None or node.get("aria-hidden") == "true"
+            or bool(style and _HIDDEN_STYLE.search(style)))
+
+
 def _is_lede_node(node: Any, patterns: _Patterns) -> bool:
-    return _is_element(node) and (node.tag == "p" or bool(
+    return _is_element(node) and not _is_hidden(node) and (node.tag == "p" or bool(
         (marks := _marks(node)) and patterns.lede.search(marks)))
 
 
@@ -406,12 +428,9 @@ def _prune_furniture(tree: Any, protected: set[Any]) -> None:
         if not _is_element(node) or node.tag in ("html", "body", "head"):
             continue
         marks = _marks(node)
-        style = node.get("style", "")[:300].lower()
         if not (node.tag in furniture_tags
                 or node.get("role") in _LANDMARK_ROLES
-                or node.get("hidden") is not None
-                or node.get("aria-hidden") == "true"
-                or (style and _HIDDEN_STYLE.search(style))
+                or _is_hidden(node)
                 or (marks and patterns.furniture.search(marks))):
             continue
         if node.tag != "figcaption" and (node in protected or _inside(node, {"p"})):
@@ -443,13 +462,15 @@ def _metadata(tree: Any, url: str | None) -> Any | None:
         return None
 
 
-def _body_paragraphs(tree: Any, url: str | None, name: str) -> list[str]:
+def _body_paragraphs(tree: Any, url: str | None, name: str, fast: bool) -> list[str]:
+    """The article's paragraphs as trafilatura finds them (lists give one line per item)."""
     from trafilatura import bare_extraction
 
     try:
-        document = bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
-                                   include_tables=False, include_images=False,
-                                   include_links=False, favor_precision=True)
+        document = bare_extraction(tree, url=url, fast=fast, with_metadata=False,
+                                   include_comments=False, include_tables=False,
+                                   include_images=False, include_links=False,
+                                   favor_precision=True)
     except Exception as exc:  # noqa: BLE001 - whatever trafilatura raises is a bad page
         raise InputError(f"{name}: the HTML page could not be read "
                          f"({type(exc).__name__})") from None
@@ -500,7 +521,11 @@ def _canonical(tree: Any, url: str | None) -> str | None:
 
 
 def _page_title(meta: Any, tree: Any) -> str | None:
+    """The metadata title, else the first <h1>, else <title>; never a section label (a page
+    without a title of its own would otherwise be titled "More stories")."""
     title = _clean(getattr(meta, "title", None))
+    if title and (is_boilerplate(title) or _patterns().heading.fullmatch(title)):
+        title = ""
     if not title:
         heading = next(iter(tree.iter("h1")), None)
         title = _text(heading, limit=1000) if heading is not None else ""
@@ -510,9 +535,12 @@ def _page_title(meta: Any, tree: Any) -> str | None:
     return _cut(title, lexicons.html().max_headline_chars) or None
 
 
-def _compose(title: str | None, body: list[str], teasers: list[_Teaser],
-             doc_date: str | None) -> tuple[str, list[Segment]]:
-    """The page text and its segments; every segment's offsets cut exactly its block."""
+def _compose(title: str | None, body: list[str], teasers: list[_Teaser]
+             ) -> tuple[str, list[Segment]]:
+    """The page text and its segments; every segment's offsets cut exactly its block.
+
+    The article segment's date is left to the extractor, which reads its dateline (also the
+    year-less kind) against the document date; a teaser's date is its item's <time>."""
     pieces: list[str] = []
     pos = 0
 
@@ -540,8 +568,7 @@ def _compose(title: str | None, body: list[str], teasers: list[_Teaser],
     article = "\n\n".join(part for part in (title or "", "\n".join(kept)) if part)
     span = add(article) if article else (0, 0)
     start, end = span or (0, 0)
-    head = "\n".join(kept)[:400]
-    segments = [Segment(0, "article", title, start, end, explicit_date(head) or doc_date)]
+    segments = [Segment(0, "article", title, start, end, None)]
     for teaser in teasers:
         block = teaser.headline + (f"\n{teaser.lede}" if teaser.lede else "")
         span = add(block)
@@ -556,8 +583,8 @@ def html_document(html: str, name: str, *, doc_id: str, url: str | None = None
     """Read a decoded HTML page (`name` is its source, for messages) into a document with
     its article and teaser segments, or raise InputError saying why it has no article."""
     if len(html) > MAX_INPUT_BYTES:
-        raise InputError(f"{name}: {len(html) / 1_048_576:.0f} MB is larger than the "
-                         f"{MAX_INPUT_BYTES // 1_048_576} MB limit for one page")
+        raise InputError(f"{name}: larger than the {MAX_INPUT_BYTES // 1_048_576} MB limit "
+                         "for one page")
     if not html.strip():
         raise InputError(f"{name}: empty input")
     reason = _not_html_reason(html)
@@ -575,7 +602,7 @@ def html_document(html: str, name: str, *, doc_id: str, url: str | None = None
             if container.getparent() is not None:
                 container.drop_tree()
         _prune_furniture(work, protected)
-    except (etree.LxmlError, ValueError, RecursionError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a hostile tree must end as one line, not a trace
         raise InputError(f"{name}: the HTML page could not be read "
                          f"({type(exc).__name__})") from None
     repeated = {title.casefold()} if title else set()
@@ -583,12 +610,13 @@ def html_document(html: str, name: str, *, doc_id: str, url: str | None = None
         repeated.add(teaser.headline.casefold())
         if teaser.lede:
             repeated.add(teaser.lede.casefold())
-    body = [p for p in _body_paragraphs(work, url, name)
+    fast = len(html) > FAST_EXTRACTION_CHARS
+    body = [p for p in _body_paragraphs(work, url, name, fast)
             if p.casefold() not in repeated and not is_boilerplate(p)]
     if not body and not teasers:
         raise InputError(f"{name}: no article text found in the HTML page")
     doc_date = normalise_date(getattr(meta, "date", None))
-    text, segments = _compose(title, body, teasers, doc_date)
+    text, segments = _compose(title, body, teasers)
     author = _cut(_clean(getattr(meta, "author", None)), MAX_AUTHOR_CHARS) or None
     return SourceDocument(
         id=doc_id, text=text, source=name, title=title, date=doc_date,

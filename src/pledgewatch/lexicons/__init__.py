@@ -5,12 +5,13 @@ in a key fails loudly instead of silently disabling a rule.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from pledgewatch.errors import LexiconError
 from pledgewatch.model import CONTRIBUTIONS, STANCES
@@ -203,11 +204,7 @@ def words() -> WordFile:
     return _validated("words.yaml", WordFile, _load("words.yaml"))
 
 
-# Imports of the ingestion lexicons below (kept with them: this section was appended).
-import re  # noqa: E402
-
-from pydantic import model_validator  # noqa: E402
-
+# ---------------------------------------------------------------- ingestion lexicons
 
 class BoilerplatePattern(_Strict):
     """A regex (matched against a whole stripped line) for one kind of page furniture."""
