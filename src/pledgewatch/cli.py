@@ -14,13 +14,11 @@ Ctrl-C exits 130 without a traceback.
 """
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
 import sys
-from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -30,9 +28,11 @@ import typer
 
 from pledgewatch import __version__
 from pledgewatch.errors import InputError, ModelError, PledgewatchError
+from pledgewatch.pipeline import DEBUG_ENV
 
 if TYPE_CHECKING:  # imported for annotations only; the real imports are lazy
-    from pledgewatch.model import DocumentResult, SourceDocument
+    from pledgewatch.model import DocumentResult
+    from pledgewatch.pipeline import InputOptions, Outcome, RunReport
 
 app = typer.Typer(
     name="pledgewatch",
@@ -47,7 +47,6 @@ app = typer.Typer(
 TABLE_EVIDENCE_CHARS = 90
 # Width of the table when stdout is not a terminal (a pipe or a file has no width of its own).
 TABLE_WIDTH_NOT_TTY = 160
-DEBUG_ENV = "PLEDGEWATCH_DEBUG"
 
 
 # --------------------------------------------------------------------------- messages
@@ -146,36 +145,11 @@ def extract(
                                   "(same or nearly the same text) as duplicates.")] = False,
 ) -> None:
     """Extract stance records from news and print them as JSON or a table."""
-    options = _InputOptions(paths or [], include or [], exclude or [], urls or [], timeout,
-                            respect_robots, not keep_duplicates)
+    from pledgewatch.pipeline import InputOptions
+
+    options = InputOptions(paths or [], include or [], exclude or [], urls or [], timeout,
+                           respect_robots, not keep_duplicates)
     raise typer.Exit(_guarded(_run_extract, options, output_format, date_value, parse_all))
-
-
-class _InputOptions:
-    """The input half of `extract`'s options (shared with `ingest` later)."""
-
-    def __init__(self, paths: list[str], include: list[str], exclude: list[str],
-                 url_lists: list[str], timeout: float, respect_robots: bool,
-                 dedupe: bool) -> None:
-        self.paths, self.include, self.exclude = paths, include, exclude
-        self.url_lists, self.timeout, self.respect_robots = url_lists, timeout, respect_robots
-        self.dedupe = dedupe
-
-    def read_options(self):
-        from pledgewatch.ingest.fetch import FetchOptions
-        from pledgewatch.ingest.readers import ReadOptions
-
-        return ReadOptions(include=self.include, exclude=self.exclude,
-                           url_lists=self.url_lists,
-                           fetch=FetchOptions(timeout=self.timeout,
-                                              respect_robots=self.respect_robots))
-
-    def streams(self) -> bool:
-        """Whether the inputs hold an unknown number of documents."""
-        return len(self.paths) > 1 or bool(self.url_lists) or any(
-            _is_jsonl_name(p) or p.lower().endswith(".gz") or Path(p).is_dir()
-            or not Path(p).suffix or p.lower().endswith((".rss", ".atom", ".xml"))
-            for p in self.paths if p != "-")
 
 
 def _check_date(value: str | None) -> str | None:
@@ -190,7 +164,7 @@ def _check_date(value: str | None) -> str | None:
             f"--date {value!r} is not a valid date; expected YYYY-MM-DD") from None
 
 
-def _check_paths(options: _InputOptions) -> None:
+def _check_paths(options: InputOptions) -> None:
     """Fail before any output for inputs that cannot be inputs at all (typos)."""
     from pledgewatch.ingest.readers import is_url
 
@@ -222,227 +196,6 @@ def _load_model() -> None:
     except (OSError, RuntimeError, ImportError, ValueError) as exc:
         raise ModelError(f"cannot load the English model {MODEL_NAME}: {exc} "
                          "(reinstall with `bash .ci/install`)") from None
-
-
-def _is_jsonl_name(raw: str) -> bool:
-    return raw.lower().endswith((".jsonl", ".ndjson"))
-
-
-def _reason_kind(reason: str) -> str:
-    """A reason without its particulars, to count failures by kind in the summary
-    ("malformed JSON (Expecting value)" -> "malformed JSON")."""
-    kind = reason.split(" (", 1)[0].split(": ", 1)[0]
-    return re.sub(r"\d+(?:\.\d+)?", "N", kind).strip()[:60] or "unknown"
-
-
-class _Run:
-    """Counts and exit status of one extract run; prints the per-item messages.
-
-    Exit status: 0 when every item was extracted (or was a duplicate); 1 when any item
-    failed (unreadable line, file or page; internal error) or no item could be extracted at
-    all; 2 when an input named on the command line could not be used at all.
-    """
-
-    def __init__(self) -> None:
-        self.ok = 0
-        self.skipped = 0
-        self.duplicates = 0
-        self.exit_code = 0
-        self.reported: set[int] = set()  # id() of skipped results already reported
-        self.failed_ids: set[int] = set()  # id() of skipped results that are failures
-        self.failures: Counter[str] = Counter()
-        self.skips: Counter[str] = Counter()
-
-    def fail(self, code: int) -> None:
-        self.exit_code = max(self.exit_code, code)
-
-    def count(self, result: DocumentResult) -> None:
-        if result.duplicate_of is not None:
-            self.duplicates += 1
-        elif result.skipped is None:
-            self.ok += 1
-        elif id(result) in self.failed_ids:
-            self.failed_ids.discard(id(result))
-            self.failures[_reason_kind(result.skipped)] += 1
-        else:
-            self.skipped += 1
-            self.skips[_reason_kind(result.skipped)] += 1
-
-    @property
-    def failed(self) -> int:
-        return sum(self.failures.values())
-
-    @property
-    def items(self) -> int:
-        return self.ok + self.duplicates + self.skipped + self.failed
-
-    def summary(self) -> str:
-        def detail(counter: Counter[str]) -> str:
-            return " (" + ", ".join(f"{k}: {n}" for k, n in counter.most_common()) + ")" \
-                if counter else ""
-
-        items = self.items
-        return (f"{items} item{'s' if items != 1 else ''} read: {self.ok} extracted, "
-                f"{self.duplicates} duplicate{'s' if self.duplicates != 1 else ''}, "
-                f"{self.skipped} skipped{detail(self.skips)}, "
-                f"{self.failed} failed{detail(self.failures)}")
-
-    def final_code(self) -> int:
-        code = self.exit_code
-        if self.failed:
-            code = max(code, 1)
-        if self.ok == 0 and self.duplicates == 0 and (self.skipped or self.failed):
-            code = max(code, 1)  # nothing could be extracted
-        return code
-
-
-def _skipped_result(doc_id: str, source: str, reason: str | None) -> DocumentResult:
-    from pledgewatch.model import DocumentResult
-
-    return DocumentResult(id=doc_id, source=source, title=None, published=None,
-                          fingerprint="", skipped=reason)
-
-
-def _label(result: DocumentResult) -> str:
-    """How a document is named in messages: its source, plus its id when they differ."""
-    if result.source == "stdin" or result.id.startswith(f"{result.source}:"):
-        return result.id  # "stdin", or "docs.jsonl:3" for a JSONL line
-    if Path(result.source).stem == result.id:
-        return result.source
-    return f"{result.source}: {result.id}"
-
-
-def _items(options: _InputOptions, run: _Run) -> Iterator[SourceDocument | DocumentResult]:
-    """Every input item in order: SourceDocuments to extract, or ready results for items
-    that could not be read (failed) and for repeats of a story already seen (duplicates)."""
-    from pledgewatch.ingest.dedupe import Deduplicator, fingerprint
-    from pledgewatch.ingest.readers import ReadProblem, Reader
-    from pledgewatch.model import DocumentResult
-
-    dedupe = Deduplicator() if options.dedupe else None
-
-    def failed(doc_id: str, source: str, reason: str) -> DocumentResult:
-        result = _skipped_result(doc_id, source, reason)
-        run.failed_ids.add(id(result))
-        return result
-
-    def whole_input_failed(raw: str, exc: PledgewatchError) -> DocumentResult:
-        _say("error", exc)
-        run.fail(exc.exit_code)
-        message = str(exc)
-        name = "stdin" if raw == "-" else raw
-        reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
-        result = failed("stdin" if raw == "-" else Path(raw).stem or raw, name, reason)
-        run.reported.add(id(result))
-        return result
-
-    def documents(reader: Reader) -> Iterator[tuple[str, SourceDocument | ReadProblem
-                                                    | DocumentResult]]:
-        for raw in options.paths:
-            try:
-                for item in reader.read(raw):
-                    yield raw, item
-            except (InputError, OSError) as exc:
-                if isinstance(exc, OSError):
-                    exc = InputError(f"{raw}: cannot read ({exc.strerror or exc})")
-                yield raw, whole_input_failed(raw, exc)
-        for name in options.url_lists:
-            try:
-                for item in reader.read_url_list(name):
-                    yield name, item
-            except (InputError, OSError) as exc:
-                if isinstance(exc, OSError):
-                    exc = InputError(f"{name}: cannot read ({exc.strerror or exc})")
-                yield name, whole_input_failed(name, exc)
-
-    with Reader(options.read_options()) as reader:
-        for _raw, item in documents(reader):
-            if isinstance(item, ReadProblem):
-                yield failed(item.id, item.source, item.reason)
-            elif isinstance(item, DocumentResult):
-                yield item
-            else:
-                duplicate = dedupe.check(item.id, item.text) if dedupe is not None else None
-                if duplicate is None:
-                    yield item
-                    continue
-                result = _skipped_result(item.id, item.source, None)
-                result.title, result.url = item.title, item.url
-                result.fingerprint = fingerprint(item.text)
-                result.duplicate_of = duplicate.original
-                yield result
-
-
-class _OutputFailed(Exception):
-    """Writing a result failed (e.g. a closed pipe): not a document's fault, so not skipped."""
-
-
-def _extract_resilient(items: Iterable[SourceDocument | DocumentResult],
-                       emit: Callable[[DocumentResult], None], run: _Run, *,
-                       default_date: str | None, parse_all: bool) -> None:
-    """Feed `items` to `extract_documents` and emit every result in input order.
-
-    An unexpected exception while a document is being extracted skips that document (reason
-    "internal error: ...") and restarts the stream after it; PledgewatchErrors end the run.
-    Written against the stream API, so it stays correct if extraction batches documents: a
-    failure is blamed on the first document still in flight and the others are fed again.
-    """
-    from pledgewatch.extract.document import extract_documents
-    from pledgewatch.model import DocumentResult
-
-    upstream: Iterator[SourceDocument | DocumentResult] = iter(items)
-    pending: deque[SourceDocument | DocumentResult] = deque()  # in flight or ready, in order
-
-    def send(result: DocumentResult) -> None:
-        try:
-            emit(result)
-        except Exception as exc:
-            raise _OutputFailed() from exc
-
-    def flush_ready() -> None:
-        while pending and isinstance(pending[0], DocumentResult):
-            send(pending.popleft())
-
-    def feed() -> Iterator[SourceDocument]:
-        for item in upstream:
-            pending.append(item)
-            if isinstance(item, DocumentResult):
-                flush_ready()
-            else:
-                yield item
-
-    try:
-        while True:
-            try:
-                for result in extract_documents(feed(), default_date=default_date,
-                                                parse_all=parse_all):
-                    flush_ready()
-                    pending.popleft()  # the document this result belongs to
-                    send(result)
-                    flush_ready()
-                flush_ready()
-                return
-            except (PledgewatchError, _OutputFailed):
-                raise
-            except Exception as exc:  # one document failed: report, skip it, go on
-                if os.environ.get(DEBUG_ENV):
-                    raise
-                flush_ready()
-                if not pending:
-                    raise
-                failed = pending.popleft()
-                detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-                result = _skipped_result(failed.id, failed.source, f"internal error: {detail}")
-                _say("error", f"{_label(result)}: internal error: {detail}")
-                run.fail(1)
-                run.reported.add(id(result))
-                run.failed_ids.add(id(result))
-                send(result)
-                retry = list(pending)
-                pending.clear()
-                upstream = itertools.chain(retry, upstream)
-    except _OutputFailed as exc:
-        raise exc.__cause__ from None
 
 
 class _JsonSink:
@@ -563,8 +316,10 @@ class _Progress:
             self.bar.stop()
 
 
-def _run_extract(options: _InputOptions, output_format: ExtractFormat, date_value: str | None,
+def _run_extract(options: InputOptions, output_format: ExtractFormat, date_value: str | None,
                  parse_all: bool) -> int:
+    from pledgewatch.pipeline import RunReport, extract_stream, label, read_items
+
     default_date = _check_date(date_value)
     _check_paths(options)
     _load_model()
@@ -572,34 +327,34 @@ def _run_extract(options: _InputOptions, output_format: ExtractFormat, date_valu
     out = sys.stdout
     sink: _JsonSink | _TableSink = (_JsonSink(out) if output_format is ExtractFormat.json
                                     else _TableSink(out))
-    run = _Run()
-    several = options.streams()
-    total = None if several and (options.url_lists or any(
-        _is_jsonl_name(p) or Path(p).is_dir() for p in options.paths if p != "-")) \
-        else len(options.paths)
-    progress = _Progress(several and sys.stderr.isatty(), total)
+    report = RunReport()
+    progress = _Progress(options.many() and sys.stderr.isatty(), options.countable())
 
-    def emit(result: DocumentResult) -> None:
-        if result.skipped and id(result) not in run.reported:
-            kind = "error" if id(result) in run.failed_ids else "warning"
-            _say(kind, f"{_label(result)}: skipped: {result.skipped}")
-        run.reported.discard(id(result))
-        run.count(result)
+    def emit(outcome: Outcome) -> None:
+        result = outcome.result
+        if result.skipped and not outcome.reported:
+            _say("error" if outcome.kind == "failed" else "warning",
+                 f"{label(result)}: skipped: {result.skipped}")
+        report.count(outcome)
         sink.write(result)
         progress.advance()
 
     sink.open()
     try:
-        _extract_resilient(_items(options, run), emit, run, default_date=default_date,
-                           parse_all=parse_all)
+        extract_stream(read_items(options, report, _say), emit, report, _say,
+                       default_date=default_date, parse_all=parse_all)
     finally:
         progress.stop()
         sink.close()
-    if run.items == 0:
+    return _finish(report)
+
+
+def _finish(report: RunReport, *, stored: bool = False) -> int:
+    """The closing summary line and the exit status of a run."""
+    if report.items == 0:
         _say("warning", "no documents found in the inputs")
-        run.fail(1)
-    _say("done", run.summary())
-    return run.final_code()
+    _say("done", report.summary(stored=stored))
+    return report.final_code()
 
 
 # --------------------------------------------------------------------------- eval
