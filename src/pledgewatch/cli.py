@@ -110,49 +110,67 @@ class ExtractFormat(str, Enum):
     table = "table"
 
 
+# Options shared by `extract` and `ingest` (one declaration each, so their help agrees).
+InputsArg = Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007 (Typer needs Optional)
+    metavar="INPUT",
+    help="Files (text, HTML, RSS/Atom, JSONL, .jsonl.gz; the content decides), folders "
+         "(read recursively), http(s) URLs, or - for stdin.")]
+DateOpt = Annotated[Optional[str], typer.Option(  # noqa: UP007
+    "--date", metavar="YYYY-MM-DD", help="Date of the documents when the input gives none.")]
+IncludeOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+    "--include", metavar="GLOB",
+    help="In folders, read only files matching GLOB (e.g. '*.html'); repeatable.")]
+ExcludeOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+    "--exclude", metavar="GLOB", help="In folders, skip files matching GLOB; repeatable.")]
+UrlsOpt = Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
+    "--urls", metavar="FILE",
+    help="Fetch every URL listed in FILE (one per line, # comments); repeatable.")]
+TimeoutOpt = Annotated[float, typer.Option(
+    "--timeout", metavar="SECONDS", min=0.1, max=600.0,
+    help="Give up on a URL after this many seconds.")]
+RobotsOpt = Annotated[bool, typer.Option(
+    "--respect-robots", help="Do not fetch URLs that the site's robots.txt disallows.")]
+KeepDuplicatesOpt = Annotated[bool, typer.Option(
+    "--keep-duplicates", help="Extract every copy of a story instead of marking repeats "
+                              "(same or nearly the same text) as duplicates.")]
+DbOpt = Annotated[Optional[str], typer.Option(  # noqa: UP007
+    "--db", metavar="PATH|URL",
+    help="SQLite file or database URL (postgresql://...); default $PLEDGEWATCH_DB, else "
+         "./pledgewatch.db.")]
+
+
+def _input_options(paths, include, exclude, urls, timeout, respect_robots,
+                   keep_duplicates) -> InputOptions:
+    from pledgewatch.pipeline import InputOptions
+
+    return InputOptions(paths or [], include or [], exclude or [], urls or [], timeout,
+                        respect_robots, not keep_duplicates)
+
+
 @app.command()
 def extract(
-    paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP007 (Typer needs Optional)
-        metavar="INPUT",
-        help="Files (text, HTML, RSS/Atom, JSONL, .jsonl.gz; the content decides), folders "
-             "(read recursively), http(s) URLs, or - for stdin.")] = None,
+    paths: InputsArg = None,
     output_format: Annotated[ExtractFormat, typer.Option(
         "--format", "-f", help="json (DESIGN.md section 3) or a readable table.")]
         = ExtractFormat.json,
-    date_value: Annotated[Optional[str], typer.Option(  # noqa: UP007 (Typer needs Optional)
-        "--date", metavar="YYYY-MM-DD",
-        help="Date of the documents when the input gives none.")] = None,
+    date_value: DateOpt = None,
     parse_all: Annotated[bool, typer.Option(
         "--parse-all", help="Parse every sentence, not only candidates (slower; the records "
                             "must be the same).")] = False,
-    include: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
-        "--include", metavar="GLOB",
-        help="In folders, read only files matching GLOB (e.g. '*.html'); repeatable.")] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
-        "--exclude", metavar="GLOB", help="In folders, skip files matching GLOB; repeatable.")]
-        = None,
-    urls: Annotated[Optional[list[str]], typer.Option(  # noqa: UP007
-        "--urls", metavar="FILE",
-        help="Fetch every URL listed in FILE (one per line, # comments); repeatable.")] = None,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", metavar="SECONDS", min=0.1, max=600.0,
-        help="Give up on a URL after this many seconds.")] = 10.0,
-    respect_robots: Annotated[bool, typer.Option(
-        "--respect-robots", help="Do not fetch URLs that the site's robots.txt disallows.")]
-        = False,
-    keep_duplicates: Annotated[bool, typer.Option(
-        "--keep-duplicates", help="Extract every copy of a story instead of marking repeats "
-                                  "(same or nearly the same text) as duplicates.")] = False,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    urls: UrlsOpt = None,
+    timeout: TimeoutOpt = 10.0,
+    respect_robots: RobotsOpt = False,
+    keep_duplicates: KeepDuplicatesOpt = False,
 ) -> None:
     """Extract stance records from news and print them as JSON or a table."""
-    from pledgewatch.pipeline import InputOptions
-
-    options = InputOptions(paths or [], include or [], exclude or [], urls or [], timeout,
-                           respect_robots, not keep_duplicates)
+    options = _input_options(paths, include, exclude, urls, timeout, respect_robots,
+                             keep_duplicates)
     raise typer.Exit(_guarded(_run_extract, options, output_format, date_value, parse_all))
 
 
-def _check_date(value: str | None) -> str | None:
+def _check_date(value: str | None, option: str = "--date") -> str | None:
     if value is None:
         return None
     try:
@@ -161,7 +179,7 @@ def _check_date(value: str | None) -> str | None:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise PledgewatchError(
-            f"--date {value!r} is not a valid date; expected YYYY-MM-DD") from None
+            f"{option} {value!r} is not a valid date; expected YYYY-MM-DD") from None
 
 
 def _check_paths(options: InputOptions) -> None:
@@ -284,7 +302,7 @@ class _TableSink:
 class _Progress:
     """A progress bar on stderr, only when stderr is a terminal and several documents come."""
 
-    def __init__(self, enabled: bool, total: int | None) -> None:
+    def __init__(self, enabled: bool, total: int | None, verb: str = "extracting") -> None:
         self.bar = None
         if not enabled:
             return
@@ -300,7 +318,7 @@ class _Progress:
                 speed = task.finished_speed or task.speed
                 return Text("" if speed is None else f"{speed:.1f} items/s")
 
-        self.bar = Progress(SpinnerColumn(), TextColumn("extracting"), BarColumn(),
+        self.bar = Progress(SpinnerColumn(), TextColumn(verb), BarColumn(),
                             MofNCompleteColumn(), ItemsPerSecond(), TimeElapsedColumn(),
                             console=Console(file=sys.stderr), transient=True,
                             redirect_stdout=False, redirect_stderr=True)
@@ -355,6 +373,306 @@ def _finish(report: RunReport, *, stored: bool = False) -> int:
         _say("warning", "no documents found in the inputs")
     _say("done", report.summary(stored=stored))
     return report.final_code()
+
+
+# --------------------------------------------------------------------------- ingest
+
+@app.command()
+def ingest(
+    paths: InputsArg = None,
+    db: DbOpt = None,
+    date_value: DateOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    urls: UrlsOpt = None,
+    timeout: TimeoutOpt = 10.0,
+    respect_robots: RobotsOpt = False,
+    keep_duplicates: KeepDuplicatesOpt = False,
+) -> None:
+    """Read, extract and store news in the record (the same inputs as `extract`).
+
+    Idempotent: a document already stored (same text) is not extracted again, only its new
+    source is added; each document is one transaction, so an interrupted run can be rerun.
+    """
+    options = _input_options(paths, include, exclude, urls, timeout, respect_robots,
+                             keep_duplicates)
+    raise typer.Exit(_guarded(_run_ingest, options, db, date_value))
+
+
+def _run_ingest(options: InputOptions, db: str | None, date_value: str | None) -> int:
+    from pledgewatch.pipeline import RunReport, extract_stream, label, read_items
+    from pledgewatch.store.records import Store
+
+    default_date = _check_date(date_value)
+    _check_paths(options)
+    store = Store.open(db)
+    _load_model()
+    report = RunReport()
+    progress = _Progress(options.many() and sys.stderr.isatty(), options.countable(),
+                         "ingesting")
+
+    def known(document, digest: str) -> bool:
+        if not store.known(digest):
+            return False
+        store.add_source(digest, document)
+        return True
+
+    def emit(outcome: Outcome) -> None:
+        result, source = outcome.result, outcome.source
+        if outcome.kind in {"extracted", "skipped"}:
+            if not store.save(source, result):
+                outcome.kind = "known"  # another process stored it meanwhile
+        elif outcome.kind == "duplicate":
+            if result.duplicate_of == result.fingerprint:  # the same text again in this run
+                store.add_source(result.fingerprint, source)
+            else:
+                store.save(source, result, duplicate_of=result.duplicate_of,
+                           similarity=outcome.similarity)
+        if result.skipped and not outcome.reported:
+            _say("error" if outcome.kind == "failed" else "warning",
+                 f"{label(result)}: skipped: {result.skipped}")
+        report.count(outcome)
+        progress.advance()
+
+    try:
+        extract_stream(read_items(options, report, _say, known=known), emit, report, _say,
+                       default_date=default_date, parse_all=False)
+    finally:
+        progress.stop()
+        store.close()
+    return _finish(report, stored=True)
+
+
+# --------------------------------------------------------------------------- board
+
+class BoardFormat(str, Enum):
+    """Output formats of `board` and `history`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _check_choice(value: str | None, choices: tuple[str, ...], option: str) -> str | None:
+    if value is None:
+        return None
+    if value not in choices:
+        raise PledgewatchError(f"{option} {value!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def _check_country(value: str | None) -> str | None:
+    """An ISO alpha-3 code, or a name the gazetteer knows ("Romania", "UK")."""
+    if value is None:
+        return None
+    from pledgewatch.lexicons import countries
+
+    upper = value.strip().upper()
+    entries = countries()
+    if any(entry.code == upper for entry in entries):
+        return upper
+    lowered = value.strip().lower()
+    for entry in entries:
+        names = [entry.name, *entry.aliases]
+        if any(name.lower() == lowered for name in names):
+            return entry.code
+    raise PledgewatchError(f"unknown country {value!r}; give an ISO 3166 alpha-3 code "
+                           "(e.g. ROU) or a country name")
+
+
+CountryOpt = Annotated[Optional[str], typer.Option(  # noqa: UP007
+    "--country", metavar="ISO3|NAME", help="Only this country (ROU, or Romania).")]
+ContributionOpt = Annotated[Optional[str], typer.Option(  # noqa: UP007
+    "--contribution", metavar="KIND",
+    help="Only this contribution (troops, peacekeeping, weapons, air_defence, ...).")]
+
+
+@app.command()
+def board(
+    contribution: ContributionOpt = None,
+    country: CountryOpt = None,
+    as_of: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--as-of", metavar="YYYY-MM-DD",
+        help="Replay the board with only the statements known by this date.")] = None,
+    output_format: Annotated[BoardFormat, typer.Option(
+        "--format", "-f", help="table, json or csv.")] = BoardFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """Who commits what: each country's current stance per contribution, with its date,
+    speaker, evidence and sources, and a flag where sources of the same period disagree."""
+    raise typer.Exit(_guarded(_run_board, contribution, country, as_of, output_format, db))
+
+
+def _run_board(contribution: str | None, country: str | None, as_of: str | None,
+               output_format: BoardFormat, db: str | None) -> int:
+    from pledgewatch.board import Statement, resolve
+    from pledgewatch.model import CONTRIBUTIONS
+    from pledgewatch.store.records import Store
+
+    contribution = _check_choice(contribution, CONTRIBUTIONS, "--contribution")
+    country = _check_country(country)
+    as_of = _check_date(as_of, "--as-of")
+    with Store.open(db, create=False) as store:
+        entries = resolve(Statement.from_row(row) for row in store.stance_rows(
+            country=country, contribution=contribution, as_of=as_of))
+    rows = [entry.to_dict() for entry in entries]
+    if output_format is BoardFormat.json:
+        typer.echo(json.dumps({"as_of": as_of, "board": rows}, indent=2, ensure_ascii=False))
+    elif output_format is BoardFormat.csv:
+        from pledgewatch.export import write_csv
+
+        fields = tuple(rows[0]) if rows else tuple(
+            f for f in ("country", "contribution", "stance", "phase", "date", "sources"))
+        write_csv(({**r, "other_stances": ";".join(r["other_stances"])} for r in rows),
+                  sys.stdout, fields)
+    else:
+        _print_table(
+            f"Board{' as of ' + as_of if as_of else ''}: {len(rows)} positions",
+            ("country", "contribution", "stance", "phase", "date", "sources", "disputed",
+             "speaker", "evidence"),
+            [(r["country"], r["contribution"], r["stance"], r["phase"], r["date"] or "undated",
+              str(r["sources"]),
+              ("yes: " + ", ".join(r["other_stances"])) if r["disputed"] else "",
+              r["speaker"] or "", _shorten(r["evidence"], TABLE_EVIDENCE_CHARS))
+             for r in rows])
+    return 0
+
+
+@app.command()
+def history(
+    country: Annotated[str, typer.Argument(metavar="COUNTRY",
+                                           help="ISO alpha-3 code or country name.")],
+    contribution: ContributionOpt = None,
+    output_format: Annotated[BoardFormat, typer.Option(
+        "--format", "-f", help="table, json or csv.")] = BoardFormat.table,
+    db: DbOpt = None,
+) -> None:
+    """The timeline of a country's positions: every change, with its date and evidence."""
+    raise typer.Exit(_guarded(_run_history, country, contribution, output_format, db))
+
+
+def _run_history(country: str, contribution: str | None, output_format: BoardFormat,
+                 db: str | None) -> int:
+    from pledgewatch.board import Statement, history, summarise_history
+    from pledgewatch.model import CONTRIBUTIONS
+    from pledgewatch.store.records import Store
+
+    code = _check_country(country)
+    contribution = _check_choice(contribution, CONTRIBUTIONS, "--contribution")
+    with Store.open(db, create=False) as store:
+        timeline = history(Statement.from_row(row) for row in store.stance_rows(
+            country=code, contribution=contribution))
+    if output_format is BoardFormat.json:
+        typer.echo(json.dumps({"country": code, "history": {
+            k: [c.to_dict() for c in v] for k, v in timeline.items()}}, indent=2,
+            ensure_ascii=False))
+        return 0
+    if output_format is BoardFormat.csv:
+        from pledgewatch.export import write_csv
+
+        rows = [c.to_dict() for changes in timeline.values() for c in changes]
+        write_csv(rows, sys.stdout, tuple(rows[0]) if rows else ("contribution", "date"))
+        return 0
+    if not timeline:
+        typer.echo(f"No statements stored for {code}.")
+        return 0
+    for name, changes in timeline.items():
+        typer.echo(f"{code} {name}: {summarise_history(changes)}")
+    _print_table(f"History of {code}", ("contribution", "date", "change", "phase", "speaker",
+                                        "evidence", "source"),
+                 [(c.contribution, c.date or "undated",
+                   f"{c.previous} -> {c.stance}" if c.previous else c.stance, c.phase,
+                   c.speaker or "", _shorten(c.evidence, TABLE_EVIDENCE_CHARS),
+                   c.url or c.source or "")
+                  for changes in timeline.values() for c in changes])
+    return 0
+
+
+def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    out = sys.stdout
+    console = Console(file=out, width=None if out.isatty() else TABLE_WIDTH_NOT_TTY,
+                      highlight=False)
+    table = Table(title=title)
+    for name in columns:
+        if name == "evidence":
+            table.add_column(name, min_width=30, ratio=1, overflow="fold")
+        else:
+            table.add_column(name, no_wrap=name in {"country", "stance", "date", "phase"},
+                             overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    console.print(table)
+
+
+# --------------------------------------------------------------------------- export
+
+class ExportFormat(str, Enum):
+    """Formats of `export`."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+    plover = "plover"
+
+
+class ExportRecords(str, Enum):
+    """Which records `export` writes."""
+
+    all = "all"
+    stances = "stances"
+    events = "events"
+
+
+@app.command()
+def export(
+    output_format: Annotated[ExportFormat, typer.Option(
+        "--format", "-f", help="jsonl, csv, parquet (needs --output) or plover (PLOVER "
+                               "JSONL).")] = ExportFormat.jsonl,
+    which: Annotated[ExportRecords, typer.Option(
+        "--records", help="all, stances or events.")] = ExportRecords.all,
+    output: Annotated[Optional[Path], typer.Option(  # noqa: UP007
+        "--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export stances and events with their provenance (document, source URL, evidence
+    offsets)."""
+    raise typer.Exit(_guarded(_run_export, output_format, which, output, db))
+
+
+def _run_export(output_format: ExportFormat, which: ExportRecords, output: Path | None,
+                db: str | None) -> int:
+    from pledgewatch.export import (fields_for, records, write_csv, write_jsonl,
+                                    write_parquet, write_plover)
+    from pledgewatch.store.records import Store
+
+    if output_format is ExportFormat.parquet and output is None:
+        raise PledgewatchError("--format parquet needs --output FILE (Parquet is binary)")
+    if output is not None and not output.parent.is_dir():
+        raise PledgewatchError(f"--output {output}: folder {output.parent} does not exist")
+    with Store.open(db, create=False) as store:
+        rows = records(store, which.value)
+        fields = fields_for(which.value)
+        if output_format is ExportFormat.parquet:
+            count = write_parquet(rows, str(output), fields)
+        else:
+            out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+            try:
+                if output_format is ExportFormat.csv:
+                    count = write_csv(rows, out, fields)
+                elif output_format is ExportFormat.plover:
+                    count = write_plover(rows, out)
+                else:
+                    count = write_jsonl(rows, out)
+            finally:
+                if output:
+                    out.close()
+    _say("done", f"{count} record{'s' if count != 1 else ''} exported"
+                 + (f" to {output}" if output else ""))
+    return 0
 
 
 # --------------------------------------------------------------------------- eval

@@ -26,3 +26,10 @@ class ModelError(PledgewatchError):
     """The English spaCy model is missing or not the pinned version (an installation problem)."""
 
     exit_code = 3
+
+
+class StoreError(PledgewatchError):
+    """The database cannot be opened, migrated or written (a bad URL, a locked or read-only
+    file, a server that does not answer)."""
+
+    exit_code = 4

@@ -14,6 +14,9 @@ CONTRIBUTIONS: tuple[str, ...] = (
     "training", "funding", "coalition_membership", "security_guarantee", "other",
 )
 
+# Pledge versus delivery (the Kiel Ukraine Support Tracker's distinction).
+PHASES: tuple[str, ...] = ("announced", "pledged", "delivered", "withdrawn", "unknown")
+
 # The precedence of DESIGN.md: when several stances apply to one claim, the first wins.
 STANCES: tuple[str, ...] = (
     "ruled_out", "not_ruled_out", "reconsidering", "uncertain", "conditional",
@@ -59,6 +62,9 @@ class Stance:
     speaker_role: str | None = None
     date: str | None = None
     confidence: float = 0.5
+    # Pledge versus delivery, as the Kiel Ukraine Support Tracker separates them: announced,
+    # pledged, delivered, withdrawn or unknown (read from the evidence sentence).
+    phase: str = "unknown"
 
     def key(self) -> tuple[str, str, str]:
         """The triple the evaluation scores."""

@@ -79,3 +79,15 @@ LSH_WEIGHTS = (0.05, 0.95)
 # Shingles hashed per MinHash batch: bounds the (batch x permutations) work array, so a
 # 2,000,000-character text costs time, not hundreds of MB.
 MINHASH_BATCH_SHINGLES = 4096
+
+# --------------------------------------------------------------------------- store
+# Where the record lives when neither --db nor $PLEDGEWATCH_DB say otherwise (a file in the
+# working folder: the embedded default needs no server).
+DEFAULT_DB_FILE = "pledgewatch.db"
+DB_ENV = "PLEDGEWATCH_DB"
+# How long an SQLite writer waits for another process's transaction before giving up (ms):
+# long enough for two ingest runs to take turns, one document transaction at a time.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Statements of the same country and contribution this many days before the latest one are
+# "the same period": if they say something else, the board flags a disagreement.
+DISAGREEMENT_WINDOW_DAYS = 7
