@@ -4,8 +4,8 @@ The Kiel Ukraine Support Tracker keeps apart what a country has announced, what 
 committed, and what it has actually handed over; a board that mixes "will send" with "has
 sent" overstates the help. `phase_of` gives each stance one of PHASES from the cues of
 lexicons/phases.yaml, which also documents how a phase is chosen when several cues match
-(the trigger's clause, negation, then the furthest stage: withdrawn > delivered > pledged >
-announced).
+(the trigger's own clause; negated cues dropped; a withdrawal wins; else the cue that governs
+the trigger, raised to a later stage when a later cue takes the trigger back up).
 
 It is a pure function of the sentence: no parse, so it costs a few regex scans per stance.
 """
@@ -50,12 +50,19 @@ class PhaseFile(_Strict):
     fillers: list[str]
     boundaries: list[str]
     asides: list[str]
+    anaphora: list[str]
+    own_predicate: str
     attach_chars: int
 
-    @field_validator("ignore", "negators", "fillers", "boundaries", "asides")
+    @field_validator("ignore", "negators", "fillers", "boundaries", "asides", "anaphora")
     @classmethod
     def _patterns_compile(cls, values: list[str]) -> list[str]:
         return _compiles(values)
+
+    @field_validator("own_predicate")
+    @classmethod
+    def _pattern_compiles(cls, value: str) -> str:
+        return _compiles([value])[0]
 
     @model_validator(mode="after")
     def _consistent(self) -> PhaseFile:
@@ -87,6 +94,8 @@ class _Rules:
     negated: re.Pattern[str]
     boundaries: re.Pattern[str]
     asides: re.Pattern[str]
+    anaphora: re.Pattern[str]
+    own_predicate: re.Pattern[str]
     attach_chars: int
 
 
@@ -109,8 +118,30 @@ def rules() -> _Rules:
                            rf"(?:\s+(?:{_alternation(data.fillers)})\b)*\s*$", flags),
         boundaries=re.compile(_alternation(data.boundaries), flags),
         asides=re.compile(_alternation(data.asides), flags),
+        anaphora=re.compile(_alternation(data.anaphora), flags),
+        own_predicate=re.compile(data.own_predicate, flags),
         attach_chars=data.attach_chars,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """A live (not negated) phase cue in the trigger's window."""
+
+    phase: str
+    start: int
+    end: int
+    attached: bool  # inside an aside that describes the trigger
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The part of the sentence whose cues can bear on the trigger."""
+
+    start: int
+    end: int
+    excluded: tuple[tuple[int, int], ...] = ()  # asides about something else
+    attached: tuple[tuple[int, int], ...] = ()  # asides that describe the trigger
 
 
 def _normalise(sentence: str, ignore: re.Pattern[str]) -> str:
@@ -120,10 +151,9 @@ def _normalise(sentence: str, ignore: re.Pattern[str]) -> str:
     return ignore.sub(lambda m: " " * len(m.group()), text)
 
 
-def _window(text: str, span: tuple[int, int] | None,
-            r: _Rules) -> tuple[int, int, list[tuple[int, int]]]:
-    """The trigger's clause: (start, end, asides to leave out). Without a span: the whole
-    sentence minus its asides."""
+def _window(text: str, span: tuple[int, int] | None, r: _Rules) -> _Window:
+    """The trigger's clause, its unrelated asides left out; without a span, the main clause
+    (the whole sentence minus its asides)."""
     lo, hi = 0, len(text)
     if span is not None:
         start, end = span
@@ -134,34 +164,66 @@ def _window(text: str, span: tuple[int, int] | None,
                 hi = min(hi, match.start())
                 break
     excluded: list[tuple[int, int]] = []
+    attached: list[tuple[int, int]] = []
     for match in r.asides.finditer(text, lo, hi):
         a, b = match.start(), min(match.end(), hi)
         if span is not None:
             if a <= span[0] and span[1] <= b:
-                return a, b, []  # the trigger sits in the aside: the aside is its clause
+                return _Window(a, b)  # the trigger sits in the aside: it is its clause
             if 0 <= a - span[1] <= r.attach_chars:
-                continue  # the aside describes the trigger ("F-16s, the first of which ...")
+                attached.append((a, b))  # "F-16s, the first of which arrived ..."
+                continue
         excluded.append((a, b))
-    return lo, hi, excluded
+    return _Window(lo, hi, tuple(excluded), tuple(attached))
 
 
-def _cue_phases(text: str, lo: int, hi: int, excluded: list[tuple[int, int]],
-                r: _Rules) -> tuple[set[str], bool]:
-    """Phases of the cues in text[lo:hi] outside `excluded`, negated ones dropped; and
-    whether any cue (negated or not) was seen at all."""
-    found: set[str] = set()
+def _cues(text: str, window: _Window, r: _Rules) -> tuple[list[_Cue], bool]:
+    """The live cues of the window, in text order; and whether it held any cue at all
+    (a negated one included: "has not delivered" says something, so no fallback)."""
+    live: list[_Cue] = []
     seen = False
     for phase, regex in r.cues:
-        for match in regex.finditer(text, lo, hi):
-            if any(a <= match.start() < b for a, b in excluded):
+        for match in regex.finditer(text, window.start, window.end):
+            where = match.start()
+            if any(a <= where < b for a, b in window.excluded):
                 continue
             seen = True
-            before = text[max(lo, match.start() - _NEGATION_REACH):match.start()]
-            if r.negated.search(before):
+            if r.negated.search(text, max(window.start, where - _NEGATION_REACH), where):
                 continue
-            found.add(phase)
-            break  # one live cue per phase is enough
-    return found, seen
+            live.append(_Cue(phase, where, match.end(),
+                             any(a <= where < b for a, b in window.attached)))
+    live.sort(key=lambda c: (c.start, c.end))
+    return live, seen
+
+
+def _takes_up(text: str, cue: _Cue, span: tuple[int, int], end: int, r: _Rules) -> bool:
+    """Does a cue after the trigger speak of the trigger itself (see phases.yaml, 5c)?"""
+    if cue.attached or r.own_predicate.fullmatch(text, span[1], cue.start):
+        return True
+    return r.anaphora.match(text, cue.end, end) is not None
+
+
+def _choose(text: str, cues: list[_Cue], span: tuple[int, int] | None, end: int,
+            allowed: frozenset[str], r: _Rules) -> str:
+    """One phase from the live cues, by the rules of phases.yaml (step 5)."""
+    cues = [c for c in cues if c.phase in allowed]
+    if not cues:
+        return "unknown"
+    def first(found: list[_Cue]) -> str:
+        return min((c.phase for c in found), key=r.rank.__getitem__)
+    if span is None:
+        return first(cues)
+    if any(c.phase == "withdrawn" for c in cues):
+        return "withdrawn"
+    before = [c for c in cues if c.start < span[0]]
+    after = [c for c in cues if c.start >= span[0]]
+    if not before:
+        return first(after)
+    nearest = max(c.end for c in before)
+    phase = first([c for c in before if c.end == nearest])
+    later = [c for c in after if r.rank[c.phase] < r.rank[phase] and
+             _takes_up(text, c, span, end, r)]
+    return first(later) if later else phase
 
 
 def phase_of(sentence: str, stance: str, trigger_span: tuple[int, int] | None = None) -> str:
@@ -172,7 +234,7 @@ def phase_of(sentence: str, stance: str, trigger_span: tuple[int, int] | None = 
         stance: the record's stance (one of model.STANCES); only a commitment has a phase,
             and a refusal or paused commitment can only be "withdrawn" (see phases.yaml).
         trigger_span: character offsets of the contribution trigger in `sentence`, when known:
-            the cues of the trigger's own clause are read first.
+            the cues of the trigger's own clause are read, the one governing it first.
     Returns:
         "announced", "pledged", "delivered", "withdrawn" or "unknown".
     Raises:
@@ -182,25 +244,23 @@ def phase_of(sentence: str, stance: str, trigger_span: tuple[int, int] | None = 
     if stance not in r.allowed:
         raise ValueError(f"unknown stance {stance!r}")
     allowed = r.allowed[stance]
-    if not allowed or not sentence:
-        return "unknown"
     if trigger_span is not None:
         start, end = trigger_span
         if not 0 <= start <= end <= len(sentence):
             raise ValueError(f"trigger span {trigger_span!r} outside a sentence of "
                              f"{len(sentence)} characters")
+    if not allowed or not sentence:
+        return "unknown"
     text = _normalise(sentence, r.ignore)
-    lo, hi, excluded = _window(text, trigger_span, r)
-    found, seen = _cue_phases(text, lo, hi, excluded, r)
+    window = _window(text, trigger_span, r)
+    cues, seen = _cues(text, window, r)
     if not seen and trigger_span is not None:
         # Nothing in the trigger's clause ("...; the troops will be based in the west"):
         # the main clause of the sentence speaks for it.
-        lo, hi, excluded = _window(text, None, r)
-        found, _ = _cue_phases(text, lo, hi, excluded, r)
-    found &= allowed
-    if not found:
-        return "unknown"
-    return min(found, key=r.rank.__getitem__)
+        window = _window(text, None, r)
+        cues, _ = _cues(text, window, r)
+        trigger_span = None
+    return _choose(text, cues, trigger_span, window.end, allowed, r)
 
 
 __all__ = ["PHASES", "PhaseFile", "phase_of", "rules"]

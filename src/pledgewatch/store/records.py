@@ -67,11 +67,14 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def _insert_ignore(self, connection, table, rows: dict | list[dict]):
-        """INSERT ... ON CONFLICT DO NOTHING, in the dialect at hand."""
+    def _insert_ignore(self, connection, table, row: dict) -> bool:
+        """INSERT ... ON CONFLICT DO NOTHING in the dialect at hand; True if the row was new.
+        (RETURNING says so reliably; a driver's rowcount may be -1.)"""
         dialect = connection.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        return connection.execute(insert(table).values(rows).on_conflict_do_nothing())
+        key = list(table.primary_key.columns)[0]
+        statement = insert(table).values(row).on_conflict_do_nothing().returning(key)
+        return connection.execute(statement).first() is not None
 
     def known(self, fingerprint: str) -> bool:
         """Whether a document with this fingerprint is stored already."""
@@ -89,7 +92,7 @@ class Store:
                "source_key": source_key(source.source, source.id), "external_id": source.id,
                "url": source.url, "title": source.title, "published": _date(source.date),
                "seen_at": _now()}
-        return self._insert_ignore(connection, schema.sources, row).rowcount > 0
+        return self._insert_ignore(connection, schema.sources, row)
 
     def save(self, source: SourceDocument, result: DocumentResult, *,
              duplicate_of: str | None = None, similarity: float | None = None) -> bool:
@@ -107,7 +110,7 @@ class Store:
             "similarity": similarity, "ingested_at": _now()}
         try:
             with writing(self.engine.connect()) as connection, connection.begin():
-                if self._insert_ignore(connection, schema.documents, document).rowcount == 0:
+                if not self._insert_ignore(connection, schema.documents, document):
                     self._source(connection, result.fingerprint, source)
                     return False
                 if status == "extracted":
