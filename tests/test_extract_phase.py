@@ -97,8 +97,11 @@ CASES = [
      "committed", "Taurus cruise missiles", "unknown"),
     ("Portugal did not pledge any troops at the Paris summit.",
      "committed", "troops", "unknown"),
-    ("The promised F-16 jets never arrived in Ukraine.",
+    ("The Belgian F-16 jets never arrived in Ukraine.",
      "committed", "F-16 jets", "unknown"),
+    # promised but never delivered: still a pledge, the delivery is negated
+    ("The promised F-16 jets never arrived in Ukraine.",
+     "committed", "F-16 jets", "pledged"),
     ("Washington hasn\u2019t sent the air defence systems yet.",
      "committed", "air defence systems", "unknown"),
     ("No Patriot systems have been delivered so far, officials said.",
@@ -226,15 +229,45 @@ def test_broken_phase_lexicon_is_a_one_line_error(monkeypatch, tmp_path):
     assert rules().rank["withdrawn"] == 0
 
 
-def test_hostile_text_is_fast():
-    fragments = ("has not delivered pledged will send , which if no troops have been withdrew "
-                 "and France pledged ; after the pause the first of which arrived them "
-                 "n't never any could be be be delivered announced a $ ")
-    hostile = (fragments * (200_000 // len(fragments) + 1))[:200_000]
-    for text in (hostile, "a" * 200_000, " " * 200_000, "," * 200_000, "will " * 40_000,
-                 "no " * 70_000 + "delivered", "if " * 70_000 + "delivered"):
+HOSTILE_FRAGMENTS = (
+    "has not delivered pledged will send , which if no troops have been withdrew and France "
+    "pledged ; after the pause the first of which arrived them n't never any could be be be "
+    "delivered announced a $ 40,000 , the first of which ")
+
+
+def _hostile_texts() -> list[str]:
+    cues = (HOSTILE_FRAGMENTS * (200_000 // len(HOSTILE_FRAGMENTS) + 1))[:200_000]
+    return [cues, "a" * 200_000, " " * 200_000, "," * 200_000, "will " * 40_000,
+            "no " * 70_000 + "delivered", "if " * 70_000 + "delivered", "1," * 100_000]
+
+
+def test_every_pattern_is_linear_on_200k_characters_of_cue_fragments():
+    r = rules()
+    patterns = [regex for _phase, regex in r.cues] + [
+        r.ignore, r.boundaries, r.asides, r.anaphora, r.own_predicate]
+    for text in _hostile_texts():
+        for regex in patterns:
+            started = time.perf_counter()
+            for match in regex.finditer(text):
+                pass
+            assert time.perf_counter() - started < 2.0, regex.pattern[:80]
         started = time.perf_counter()
-        phase_of(text, "committed")
+        r.negated.search(text[-2_000:])
+        r.anaphora.match(text, 0)
+        r.own_predicate.fullmatch(text)
+        assert time.perf_counter() - started < 2.0
+
+
+def test_phase_of_is_fast_on_hostile_text():
+    for text in _hostile_texts():
+        started = time.perf_counter()
+        assert phase_of(text, "committed") in PHASES
         middle = len(text) // 2
-        phase_of(text, "committed", (middle, middle + 5))
-        assert time.perf_counter() - started < 5.0
+        assert phase_of(text, "committed", (middle, middle + 5)) in PHASES
+        assert time.perf_counter() - started < 2.0
+
+
+def test_long_text_is_read_around_the_trigger():
+    filler = "The talks went on for hours. " * 500
+    sentence = filler + "Britain has delivered Challenger tanks to Ukraine. " + filler
+    assert phase_of(sentence, "committed", span(sentence, "Challenger tanks")) == "delivered"

@@ -274,3 +274,18 @@ def test_events_are_stored_and_exported(db_url):
         (record,) = [r for r in records(store) if r["record"] == "event"]
         assert plover_record(record)["event"] == "AGREE"
         assert record["date"] == "2025-05-01"
+
+
+def test_board_shows_pledge_versus_delivery(run_cli, db_url, tmp_path):
+    docs = [{"id": "n1", "date": "2025-03-03",
+             "text": "Norway pledged two NASAMS air defence systems to Ukraine, Prime Minister "
+                     "Jonas Gahr Store said."},
+            {"id": "n2", "date": "2025-05-20",
+             "text": "Norway has delivered two NASAMS air defence systems to Ukraine, Prime "
+                     "Minister Jonas Gahr Store said."}]
+    run_cli("ingest", _jsonl(tmp_path / "no.jsonl", docs), "--db", db_url)
+    entry = _board(run_cli, db_url)[("NOR", "air_defence")]
+    assert (entry["stance"], entry["phase"], entry["date"]) == ("committed", "delivered",
+                                                                 "2025-05-20")
+    past = _board(run_cli, db_url, "--as-of", "2025-04-01")[("NOR", "air_defence")]
+    assert past["phase"] == "pledged"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from pledgewatch.extract.phase import phase_of
 from pledgewatch.extract.stances import (
     MISSION_KINDS, DiscourseState, SentenceAnalyzer, analyze_sentence, could_hold_stance,
     names_a_contribution, update_state)
@@ -380,6 +381,10 @@ def _record(plan: _DocumentPlan, seg: _SegmentPlan, sentence: Sentence, evidence
     date = implied_date(blank_dateline(evidence), reference) or reference
     for raw in found:
         quantity = raw.quantity
+        trigger = None
+        if raw.trigger is not None:
+            start, end = raw.trigger[0] - shift, raw.trigger[1] - shift
+            trigger = (start, end) if 0 <= start < end <= len(evidence) else None
         result.stances.append(Stance(
             country=raw.country, contribution=raw.contribution, stance=raw.stance,
             evidence=evidence, start=sentence.start, end=sentence.end, segment=segment.index,
@@ -389,7 +394,8 @@ def _record(plan: _DocumentPlan, seg: _SegmentPlan, sentence: Sentence, evidence
             quantity_unit=quantity.unit if quantity else None,
             speaker=raw.speaker.name if raw.speaker else None,
             speaker_role=raw.speaker.role if raw.speaker else None,
-            date=date, confidence=raw.confidence))
+            date=date, confidence=raw.confidence,
+            phase=phase_of(evidence, raw.stance, trigger)))
 
 
 __all__ = ["extract_document", "extract_documents", "fingerprint", "split_sentences", "Segment"]

@@ -26,6 +26,11 @@ PHASES: tuple[str, ...] = ("announced", "pledged", "delivered", "withdrawn", "un
 _CUE_PHASES = PHASES[:-1]  # every phase but "unknown" has cues
 # How far before a cue a negator is looked for (characters).
 _NEGATION_REACH = 80
+# How far after the trigger a cue can still have it as its subject (characters).
+_PREDICATE_REACH = 80
+# Evidence sentences are at most settings.MAX_SENTENCE_CHARS long; of a longer text only this
+# much around the trigger (or from the start) is read, so the cost stays bounded.
+_MAX_READ = 4_000
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -198,7 +203,8 @@ def _cues(text: str, window: _Window, r: _Rules) -> tuple[list[_Cue], bool]:
 
 def _takes_up(text: str, cue: _Cue, span: tuple[int, int], end: int, r: _Rules) -> bool:
     """Does a cue after the trigger speak of the trigger itself (see phases.yaml, 5c)?"""
-    if cue.attached or r.own_predicate.fullmatch(text, span[1], cue.start):
+    if cue.attached or (cue.start - span[1] <= _PREDICATE_REACH and
+                        r.own_predicate.fullmatch(text, span[1], cue.start)):
         return True
     return r.anaphora.match(text, cue.end, end) is not None
 
@@ -226,6 +232,25 @@ def _choose(text: str, cues: list[_Cue], span: tuple[int, int] | None, end: int,
     return first(later) if later else phase
 
 
+def _clip(sentence: str, span: tuple[int, int] | None
+          ) -> tuple[str, tuple[int, int] | None]:
+    """At most _MAX_READ characters of an over-long text: around the trigger, else the start
+    (cut at spaces, so no word is split)."""
+    if span is None:
+        cut = sentence.rfind(" ", 0, _MAX_READ)
+        return sentence[:cut if cut > 0 else _MAX_READ], None
+    centre = (span[0] + span[1]) // 2
+    lo = max(0, min(span[0], centre - _MAX_READ // 2))
+    hi = min(len(sentence), max(span[1], centre + _MAX_READ // 2))
+    if lo > 0:
+        space = sentence.find(" ", lo, span[0])
+        lo = space + 1 if space >= 0 else lo
+    if hi < len(sentence):
+        space = sentence.rfind(" ", span[1], hi)
+        hi = space if space >= 0 else hi
+    return sentence[lo:hi], (span[0] - lo, span[1] - lo)
+
+
 def phase_of(sentence: str, stance: str, trigger_span: tuple[int, int] | None = None) -> str:
     """The phase of a stance (one of PHASES) from its evidence sentence.
 
@@ -251,6 +276,8 @@ def phase_of(sentence: str, stance: str, trigger_span: tuple[int, int] | None = 
                              f"{len(sentence)} characters")
     if not allowed or not sentence:
         return "unknown"
+    if len(sentence) > _MAX_READ:
+        sentence, trigger_span = _clip(sentence, trigger_span)
     text = _normalise(sentence, r.ignore)
     window = _window(text, trigger_span, r)
     cues, seen = _cues(text, window, r)

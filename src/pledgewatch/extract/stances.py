@@ -86,6 +86,8 @@ class RawStance:
     quantity: Quantity | None
     speaker: Person | None
     confidence: float
+    # Character offsets of the contribution trigger in the parsed text (for the phase).
+    trigger: tuple[int, int] | None = None
 
 
 @dataclass
@@ -738,7 +740,8 @@ def analyze_sentence(analyzer: SentenceAnalyzer) -> list[RawStance]:
                    for person in (reporter, source)):
                 continue
             kept_main = True
-            results.append(RawStance(code, contribution, stance, quantity, speaker, confidence))
+            results.append(RawStance(code, contribution, stance, quantity, speaker, confidence,
+                                     (hit.span.start_char, hit.span.end_char)))
     mission_named = {h.contribution for h in hits} & MISSION_CONTRIBUTIONS
 
     if analyzer.state.question_contribution in MISSION_CONTRIBUTIONS:
@@ -768,7 +771,7 @@ def _prefer_missions(results: list[RawStance], mission_named: set[str],
             # a country already speaking of peacekeeping goes on speaking of it.
             if not missions and ("peacekeeping" in mission_named or raw.country in peacekeepers):
                 raw = RawStance(raw.country, "peacekeeping", raw.stance, raw.quantity,
-                                raw.speaker, raw.confidence)
+                                raw.speaker, raw.confidence, raw.trigger)
         out.append(raw)
     return out
 
@@ -786,7 +789,7 @@ def _merge(results: list[RawStance]) -> list[RawStance]:
         best = next(r for r in group if r.stance == stance)
         quantity = best.quantity or next((r.quantity for r in group if r.quantity), None)
         merged.append(RawStance(best.country, best.contribution, stance, quantity,
-                                best.speaker, best.confidence))
+                                best.speaker, best.confidence, best.trigger))
     return merged
 
 
