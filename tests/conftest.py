@@ -11,6 +11,14 @@ from typer.testing import CliRunner, Result
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "examples" / "coalition-page.txt"
+# A wire story (invented) that syndication and dating tests share.
+WIRE = ("BUCHAREST, March 5 (Reuters) - Romania will not send troops to Ukraine, presidential "
+        "adviser Cristian Diaconescu said on Wednesday, adding that Bucharest would keep "
+        "supporting the coalition of the willing with logistics and its regional centre. "
+        "Diaconescu told reporters that the decision had been taken after consultations with "
+        "allies in Paris and London, and that it would not change after the presidential "
+        "election. Britain and France have said they will lead a reassurance force of more "
+        "than 10,000 soldiers if a ceasefire is agreed, while Bulgaria has not decided.")
 
 
 @pytest.fixture(scope="session")

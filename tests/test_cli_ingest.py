@@ -8,19 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import documents, summary_line
+from conftest import WIRE, documents, summary_line
 from localserver import Route, local_server
 
 DATA = Path(__file__).parent / "data" / "ingest"
-
-WIRE = ("BUCHAREST, March 5 (Reuters) - Romania will not send troops to Ukraine, presidential "
-        "adviser Cristian Diaconescu said on Wednesday, adding that Bucharest would keep "
-        "supporting the coalition of the willing with logistics and its regional centre. "
-        "Diaconescu told reporters that the decision had been taken after consultations with "
-        "allies in Paris and London, and that it would not change after the presidential "
-        "election. Britain and France have said they will lead a reassurance force of more "
-        "than 10,000 soldiers if a ceasefire is agreed, while Bulgaria has not decided.")
-
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch):

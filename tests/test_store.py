@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SEED, stderr_line, summary_line
+from conftest import SEED, WIRE, stderr_line, summary_line
 from sqlalchemy import insert, select, text
 
 from pledgewatch.store import schema
@@ -159,15 +159,6 @@ def test_board_without_a_database_says_so(run_cli, tmp_path):
 
 
 # --------------------------------------------------------------------------- duplicates
-
-WIRE = ("BUCHAREST, March 5 (Reuters) - Romania will not send troops to Ukraine, presidential "
-        "adviser Cristian Diaconescu said on Wednesday, adding that Bucharest would keep "
-        "supporting the coalition of the willing with logistics and its regional centre. "
-        "Diaconescu told reporters that the decision had been taken after consultations with "
-        "allies in Paris and London, and that it would not change after the presidential "
-        "election. Britain and France have said they will lead a reassurance force of more "
-        "than 10,000 soldiers if a ceasefire is agreed, while Bulgaria has not decided.")
-
 
 def test_a_syndicated_copy_is_a_linked_document_and_another_source(run_cli, db_url, tmp_path):
     docs = [{"id": "ledger", "date": "2025-03-05", "url": "https://ledger.example/ro",

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pydantic import field_validator, model_validator
 
 from pledgewatch.ingest.decode import fold_typography
-from pledgewatch.lexicons import _Strict, _load, _validated
+from pledgewatch.lexicons import _check_regexes, _Strict, _load, _validated
 from pledgewatch.model import STANCES
 
 PHASES: tuple[str, ...] = ("announced", "pledged", "delivered", "withdrawn", "unknown")
@@ -32,15 +32,6 @@ _PREDICATE_REACH = 80
 # much around the trigger (or from the start) is read, so the cost stays bounded.
 _MAX_READ = 4_000
 _WHITESPACE = re.compile(r"\s")
-
-
-def _compiles(values: list[str]) -> list[str]:
-    for value in values:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"pattern {value[:60]!r}: {exc}") from None
-    return values
 
 
 class PhaseFile(_Strict):
@@ -62,12 +53,12 @@ class PhaseFile(_Strict):
     @field_validator("ignore", "negators", "fillers", "boundaries", "asides", "anaphora")
     @classmethod
     def _patterns_compile(cls, values: list[str]) -> list[str]:
-        return _compiles(values)
+        return _check_regexes(values)
 
     @field_validator("own_predicate")
     @classmethod
     def _pattern_compiles(cls, value: str) -> str:
-        return _compiles([value])[0]
+        return _check_regexes([value])[0]
 
     @model_validator(mode="after")
     def _consistent(self) -> PhaseFile:
@@ -76,7 +67,7 @@ class PhaseFile(_Strict):
         if set(self.cues) != set(_CUE_PHASES):
             raise ValueError(f"cues must have exactly the groups {list(_CUE_PHASES)}")
         for patterns in self.cues.values():
-            _compiles(patterns)
+            _check_regexes(patterns)
         if set(self.stance_phases) != set(STANCES):
             raise ValueError(f"stance_phases must list every stance {list(STANCES)}")
         for stance, phases in self.stance_phases.items():
