@@ -195,7 +195,7 @@ def test_migration_keeps_the_data_of_an_older_schema(db_url):
                        "('d1', 0, 'ROU', 'troops', 'ruled_out', 'UKR', "
                        "'Romania will not send troops.', 0, 29, 0.8)"))
     migrate(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0003"
     with engine.connect() as c:
         row = c.execute(select(schema.stances)).mappings().one()
     assert (row["country"], row["stance"], row["phase"]) == ("ROU", "ruled_out", "unknown")

@@ -675,6 +675,37 @@ def _run_export(output_format: ExportFormat, which: ExportRecords, output: Path 
     return 0
 
 
+# --------------------------------------------------------------------------- serve
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    db: DbOpt = None,
+    token: Annotated[Optional[str], typer.Option(  # noqa: UP007
+        "--token", envvar="PLEDGEWATCH_TOKEN", show_envvar=True,
+        help="Bearer token that writes (POST /api/ingest, the upload box) need; without "
+             "one the server is read-only.")] = None,
+) -> None:
+    """Serve the dashboard and the HTTP API (OpenAPI docs at /api/docs)."""
+    raise typer.Exit(_guarded(_run_serve, host, port, db, token))
+
+
+def _run_serve(host: str, port: int, db: str | None, token: str | None) -> int:
+    import uvicorn
+
+    from pledgewatch.web.app import create_app
+
+    application = create_app(db, token or None)
+    writes = "writes need the bearer token" if token else "read-only (no --token)"
+    _say("info", f"serving http://{host}:{port}/ on {application.state.store.url}; {writes}")
+    if host not in {"127.0.0.1", "localhost", "::1"} and not token:
+        _say("warning", f"listening on {host} without a token: anyone who can reach it can "
+                        "read the record (writes stay disabled)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+    return 0
+
+
 # --------------------------------------------------------------------------- eval
 
 class EvalFormat(str, Enum):

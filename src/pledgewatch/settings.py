@@ -91,3 +91,12 @@ SQLITE_BUSY_TIMEOUT_MS = 60_000
 # Statements of the same country and contribution this many days before the latest one are
 # "the same period": if they say something else, the board flags a disagreement.
 DISAGREEMENT_WINDOW_DAYS = 7
+
+# --------------------------------------------------------------------------- web
+# Largest request body the API reads (bytes): a page to ingest, as text, HTML or a form.
+MAX_REQUEST_BYTES = 5 * 1024 * 1024
+# Where `serve` listens unless told otherwise (loopback: nothing is exposed by default).
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8000
+# The bearer token that writes need; unset means the API is read-only.
+TOKEN_ENV = "PLEDGEWATCH_TOKEN"
