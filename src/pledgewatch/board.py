@@ -81,6 +81,7 @@ class BoardEntry:
     document_id: str
     disputed: bool
     other_stances: list[str] = field(default_factory=list)  # what the same period also says
+    stance_id: int | None = None  # the stored statement shown (its evidence)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,7 +146,7 @@ def resolve(statements: Iterable[Statement]) -> list[BoardEntry]:
             speaker=best.speaker, speaker_role=best.speaker_role, evidence=best.evidence,
             quantity=next((s.quantity for s in reversed(agreeing) if s.quantity), None),
             url=best.url, source=best.source, document_id=best.document_id,
-            disputed=bool(others), other_stances=others))
+            disputed=bool(others), other_stances=others, stance_id=best.stance_id))
     return entries
 
 

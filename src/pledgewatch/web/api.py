@@ -51,6 +51,7 @@ class BoardEntryOut(BaseModel):
     document_id: str
     disputed: bool
     other_stances: list[str]
+    stance_id: Optional[int] = Field(None, description="the stored stance shown")
 
 
 class BoardOut(BaseModel):
