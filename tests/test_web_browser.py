@@ -214,6 +214,7 @@ def test_open_romania_and_read_diaconescu(page):
     anchor = page.url.rsplit("#", 1)[1]
     assert page.locator(f"#{anchor}").is_visible()
     assert page.locator(f"mark[data-stances~='{anchor}']").count() >= 1
+    assert page.locator(f"mark.current[data-stances~='{anchor}']").count() >= 1
     assert page.locator("[data-kind=teaser]").count() == 6
     _shot(page, "document-seed")
     page.watch.assert_clean()

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, select
+from sqlalchemy import Engine, and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -140,8 +140,8 @@ class Store:
                     as_of: str | None = None) -> Iterator[dict[str, Any]]:
         """Stances with their document's date, title and number of sources, oldest first.
 
-        `as_of` keeps statements dated on or before it (undated ones only if their document
-        was published by then or has no date at all)."""
+        `as_of` keeps statements dated on or before it, and undated ones (older than any
+        dated statement)."""
         st, doc = schema.stances, schema.documents
         n_sources = (select(func.count()).select_from(schema.sources)
                      .where(schema.sources.c.document_id == st.c.document_id)
@@ -166,8 +166,8 @@ class Store:
             conditions.append(st.c.country == country)
         if contribution:
             conditions.append(st.c.contribution == contribution)
-        if as_of:
-            conditions.append(when <= as_of)
+        if as_of:  # undated statements are older than any dated one: always known
+            conditions.append(or_(when <= as_of, when.is_(None)))
         if conditions:
             query = query.where(and_(*conditions))
         query = query.order_by(when.is_(None).desc(), when, st.c.id)

@@ -10,7 +10,10 @@
   var svg = document.getElementById("map");
   var status = document.getElementById("map-status");
   var NS = "http://www.w3.org/2000/svg";
-  var WIDTH = 960, HEIGHT = 640;
+  var WIDTH = 960;
+
+  // The world is about twice as wide as high; Europe's box a little wider than high.
+  function height() { return view === "world" ? 500 : 700; }
   var board = data.board;
   var view = "europe";
   var features = null;
@@ -37,12 +40,15 @@
 
   function projection() {
     if (view === "world") {
-      return d3.geoNaturalEarth1().fitExtent([[8, 8], [WIDTH - 8, HEIGHT - 8]], {type: "Sphere"});
+      return d3.geoNaturalEarth1().fitExtent([[8, 8], [WIDTH - 8, height() - 8]], {type: "Sphere"});
     }
-    // Europe from Portugal and Iceland to the Volga, Ukraine near the middle.
-    var frame = {type: "MultiPoint", coordinates: [[-23, 35], [44, 35], [-12, 70.5], [48, 70.5]]};
+    // Europe from Iceland and Portugal to the Volga, Crete to the North Cape: the edges of
+    // that lon/lat box are sampled, because a conic projection curves its parallels.
+    var corners = [], lon, lat;
+    for (lon = -22; lon <= 46; lon += 2) { corners.push([lon, 34.5], [lon, 71]); }
+    for (lat = 34.5; lat <= 71; lat += 2) { corners.push([-22, lat], [46, lat]); }
     return d3.geoConicConformal().rotate([-12, 0]).parallels([40, 62])
-      .fitExtent([[6, 6], [WIDTH - 6, HEIGHT - 6]], frame);
+      .fitExtent([[4, 4], [WIDTH - 4, height() - 4]], {type: "MultiPoint", coordinates: corners});
   }
 
   // The centre of a country's largest polygon: France's label goes on France, not between
@@ -66,7 +72,7 @@
   }
 
   function inside(point) {
-    return point && point.x > 4 && point.x < WIDTH - 4 && point.y > 4 && point.y < HEIGHT - 4;
+    return point && point.x > 4 && point.x < WIDTH - 4 && point.y > 4 && point.y < height() - 4;
   }
 
   function svgElement(name, attributes) {
@@ -82,6 +88,7 @@
 
   function draw() {
     while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    svg.setAttribute("viewBox", "0 0 " + WIDTH + " " + height());
     var path = d3.geoPath(projection());
     if (view === "world") {
       svg.appendChild(svgElement("path", {d: path({type: "Sphere"}), "class": "sphere"}));
@@ -114,8 +121,10 @@
       if (!inside(where)) { return; }
       shown[code] = true;
       // Countries too small to see (Luxembourg, Malta, Cyprus...) get a dot in their colour.
-      if (where.area < 60) {
-        var dot = svgElement("circle", {cx: where.x, cy: where.y, r: 5.5, "class": "marker",
+      var tiny = view === "world" ? 6 : 60;
+      if (where.area < tiny) {
+        var dot = svgElement("circle", {cx: where.x, cy: where.y, r: view === "world" ? 3.5 : 5.5,
+                                        "class": "marker",
                                         fill: colour(code), "data-country": code, "data-stance": stance});
         var dotTitle = svgElement("title", {});
         dotTitle.textContent = describe(code);
@@ -124,8 +133,8 @@
         dotLink.appendChild(dot);
         markers.appendChild(dotLink);
       }
-      if (where.area >= 25 || view === "europe") {
-        var text = svgElement("text", {x: where.x, y: where.y + (where.area < 60 ? -9 : 4),
+      if (view === "europe" || where.area >= 150) {
+        var text = svgElement("text", {x: where.x, y: where.y + (where.area < tiny ? -9 : 4),
                                        "text-anchor": "middle", "class": "map-label"});
         text.textContent = code;
         labels.appendChild(text);
