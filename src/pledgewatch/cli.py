@@ -336,7 +336,7 @@ class _Progress:
 
 def _run_extract(options: InputOptions, output_format: ExtractFormat, date_value: str | None,
                  parse_all: bool) -> int:
-    from pledgewatch.pipeline import RunReport, extract_stream, label, read_items
+    from pledgewatch.pipeline import RunReport, extract_stream, read_items
 
     default_date = _check_date(date_value)
     _check_paths(options)
@@ -349,12 +349,8 @@ def _run_extract(options: InputOptions, output_format: ExtractFormat, date_value
     progress = _Progress(options.many() and sys.stderr.isatty(), options.countable())
 
     def emit(outcome: Outcome) -> None:
-        result = outcome.result
-        if result.skipped and not outcome.reported:
-            _say("error" if outcome.kind == "failed" else "warning",
-                 f"{label(result)}: skipped: {result.skipped}")
-        report.count(outcome)
-        sink.write(result)
+        _account(outcome, report)
+        sink.write(outcome.result)
         progress.advance()
 
     sink.open()
@@ -365,6 +361,17 @@ def _run_extract(options: InputOptions, output_format: ExtractFormat, date_value
         progress.stop()
         sink.close()
     return _finish(report)
+
+
+def _account(outcome: Outcome, report: RunReport) -> None:
+    """Say why an item was skipped (unless already said) and count its outcome."""
+    from pledgewatch.pipeline import label
+
+    result = outcome.result
+    if result.skipped and not outcome.reported:
+        _say("error" if outcome.kind == "failed" else "warning",
+             f"{label(result)}: skipped: {result.skipped}")
+    report.count(outcome)
 
 
 def _finish(report: RunReport, *, stored: bool = False) -> int:
@@ -400,7 +407,7 @@ def ingest(
 
 
 def _run_ingest(options: InputOptions, db: str | None, date_value: str | None) -> int:
-    from pledgewatch.pipeline import RunReport, extract_stream, label, read_items
+    from pledgewatch.pipeline import RunReport, extract_stream, read_items
     from pledgewatch.store.records import Store
 
     default_date = _check_date(date_value)
@@ -428,10 +435,7 @@ def _run_ingest(options: InputOptions, db: str | None, date_value: str | None) -
             else:
                 store.save(source, result, duplicate_of=result.duplicate_of,
                            similarity=outcome.similarity)
-        if result.skipped and not outcome.reported:
-            _say("error" if outcome.kind == "failed" else "warning",
-                 f"{label(result)}: skipped: {result.skipped}")
-        report.count(outcome)
+        _account(outcome, report)
         progress.advance()
 
     try:
@@ -521,10 +525,13 @@ def _run_board(contribution: str | None, country: str | None, as_of: str | None,
     elif output_format is BoardFormat.csv:
         from pledgewatch.export import write_csv
 
-        fields = tuple(rows[0]) if rows else tuple(
-            f for f in ("country", "contribution", "stance", "phase", "date", "sources"))
+        from dataclasses import fields as dataclass_fields
+
+        from pledgewatch.board import BoardEntry
+
+        columns = tuple(f.name for f in dataclass_fields(BoardEntry))
         write_csv(({**r, "other_stances": ";".join(r["other_stances"])} for r in rows),
-                  sys.stdout, fields)
+                  sys.stdout, columns)
     else:
         _print_table(
             f"Board{' as of ' + as_of if as_of else ''}: {len(rows)} positions",

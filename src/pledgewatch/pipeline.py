@@ -46,17 +46,21 @@ class InputOptions:
     def many(self) -> bool:
         """Whether the inputs can hold more than one document (progress bar worth showing)."""
         return len(self.paths) > 1 or bool(self.url_lists) or any(
-            raw.lower().endswith((".jsonl", ".ndjson", ".gz", ".rss", ".atom", ".xml"))
-            or Path(raw).is_dir() or "://" in raw for raw in self.paths if raw != "-")
+            _may_hold_many(raw) for raw in self.paths if raw != "-")
 
     def countable(self) -> int | None:
         """How many documents come, when that is known before reading (one per file)."""
-        if self.url_lists or any(raw == "-" or "://" in raw or Path(raw).is_dir()
-                                 or raw.lower().endswith((".jsonl", ".ndjson", ".gz", ".rss",
-                                                          ".atom", ".xml"))
-                                 for raw in self.paths):
+        if self.url_lists or any(raw == "-" or _may_hold_many(raw) for raw in self.paths):
             return None
         return len(self.paths)
+
+
+_MANY_SUFFIXES = (".jsonl", ".ndjson", ".gz", ".rss", ".atom", ".xml")
+
+
+def _may_hold_many(raw: str) -> bool:
+    """An input that can hold any number of documents: a dump, a feed, a folder, a URL."""
+    return raw.lower().endswith(_MANY_SUFFIXES) or "://" in raw or Path(raw).is_dir()
 
 
 @dataclass(slots=True)
@@ -165,16 +169,15 @@ def read_items(options: InputOptions, report: RunReport, say: Say, *,
     resumed after an interruption marks the same near-duplicates as an uninterrupted one.
     """
     from pledgewatch.ingest.dedupe import Deduplicator, fingerprint
-    from pledgewatch.ingest.readers import ReadProblem, Reader
+    from pledgewatch.ingest.readers import ReadProblem, Reader, reason_of
 
     dedupe = Deduplicator() if options.dedupe else None
 
     def whole_input_failed(raw: str, exc: PledgewatchError) -> Outcome:
         say("error", str(exc))
         report.fail(exc.exit_code)
-        message = str(exc)
         name = "stdin" if raw == "-" else raw
-        reason = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+        reason = reason_of(exc, name)
         doc_id = "stdin" if raw == "-" else (raw if "://" in raw else Path(raw).stem or raw)
         return Outcome(skipped_result(doc_id, name, reason), "failed", reported=True)
 

@@ -179,7 +179,7 @@ class Reader:
             try:
                 yield from _read_file(path, name)
             except InputError as exc:
-                yield ReadProblem(name, path.stem, _reason(exc, name))
+                yield ReadProblem(name, path.stem, reason_of(exc, name))
             except OSError as exc:
                 yield ReadProblem(name, path.stem, f"cannot read ({exc.strerror or exc})")
 
@@ -205,12 +205,12 @@ class Reader:
                 if isinstance(entry, InputError):
                     message = str(entry)
                     where = message.split(": ", 1)[0]
-                    yield ReadProblem(name, where, _reason(entry, where))
+                    yield ReadProblem(name, where, reason_of(entry, where))
                     continue
                 try:
                     yield from self.read_url(entry)
                 except InputError as exc:
-                    yield ReadProblem(entry, entry, _reason(exc, entry))
+                    yield ReadProblem(entry, entry, reason_of(exc, entry))
         finally:
             close = getattr(lines, "close", None)
             if close is not None and name != "-":
@@ -224,8 +224,8 @@ class Reader:
         return self._fetcher
 
 
-def _reason(exc: InputError, name: str) -> str:
-    """The message of an InputError without its leading "NAME: "."""
+def reason_of(exc: Exception, name: str) -> str:
+    """An error's message without its leading "NAME: " (the item it is reported under)."""
     message = str(exc)
     return message[len(name) + 2:] if message.startswith(f"{name}: ") else message
 

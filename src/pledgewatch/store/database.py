@@ -99,7 +99,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
     except OperationalError as exc:
-        raise StoreError(f"cannot open the database: {_short(exc)}") from None
+        raise StoreError(f"cannot open the database: {short_error(exc)}") from None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -110,6 +110,7 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _short(exc: Exception) -> str:
+def short_error(exc: Exception) -> str:
+    """A database error in one line (the driver's message, not SQLAlchemy's wrapper)."""
     message = str(getattr(exc, "orig", None) or exc)
     return " ".join(message.split())[:200]

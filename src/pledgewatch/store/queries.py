@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, text
 
 from pledgewatch.store import schema
-from pledgewatch.store.records import Store
+from pledgewatch.store.records import Store, first_source
 
 MAX_PAGE = 500
 # Marks around a search hit in a snippet (control characters cannot occur in stored text
@@ -58,8 +58,7 @@ def stances(store: Store, where: StanceFilter, *, limit: int = 50, offset: int =
         conditions.append(st.c.document_id.in_(
             select(src.c.document_id).where(
                 src.c.source.like(pattern, escape="\\") | src.c.url.like(pattern, escape="\\"))))
-    url = (select(src.c.url).where(src.c.document_id == st.c.document_id)
-           .order_by(src.c.id).limit(1).scalar_subquery())
+    url = first_source(src.c.url, st.c.document_id)
     base = select(st, doc.c.title, doc.c.published, when.label("when"), url.label("url")) \
         .join(doc, doc.c.id == st.c.document_id)
     if conditions:
@@ -79,10 +78,8 @@ def documents(store: Store, *, limit: int = 50, offset: int = 0
     doc, src, st = schema.documents, schema.sources, schema.stances
     n = (select(func.count()).select_from(st).where(st.c.document_id == doc.c.id)
          .scalar_subquery())
-    first = (select(src.c.source).where(src.c.document_id == doc.c.id).order_by(src.c.id)
-             .limit(1).scalar_subquery())
-    url = (select(src.c.url).where(src.c.document_id == doc.c.id).order_by(src.c.id)
-           .limit(1).scalar_subquery())
+    first = first_source(src.c.source, doc.c.id)
+    url = first_source(src.c.url, doc.c.id)
     query = select(doc.c.id, doc.c.title, doc.c.published, doc.c.status, doc.c.duplicate_of,
                    doc.c.ingested_at, n.label("stances"), first.label("source"),
                    url.label("url"))

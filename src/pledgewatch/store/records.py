@@ -21,7 +21,7 @@ from pledgewatch.errors import StoreError
 from pledgewatch.model import DocumentResult, Event, Segment, SourceDocument, Stance
 from pledgewatch.store import schema
 from pledgewatch.store.database import (
-    create_store_engine, current_revision, migrate, resolve_url, writing)
+    create_store_engine, current_revision, migrate, resolve_url, short_error, writing)
 
 
 def _now() -> str:
@@ -32,6 +32,14 @@ def source_key(source: str, external_id: str) -> str:
     """A fixed-length key for (where, which item): URLs and paths can be long."""
     return hashlib.sha256(f"{source}\x00{external_id}".encode("utf-8", "surrogatepass")
                           ).hexdigest()
+
+
+def first_source(column, document_id):
+    """A scalar subquery: `column` (url, source...) of the first source seen of the
+    document whose id is `document_id` (a column of the outer query)."""
+    src = schema.sources
+    return (select(column).where(src.c.document_id == document_id).order_by(src.c.id)
+            .limit(1).scalar_subquery())
 
 
 class Store:
@@ -118,9 +126,9 @@ class Store:
                 self._source(connection, result.fingerprint, source)
                 return True
         except IntegrityError as exc:
-            raise StoreError(f"{result.id}: cannot be stored ({_short(exc)})") from None
+            raise StoreError(f"{result.id}: cannot be stored ({short_error(exc)})") from None
         except DBAPIError as exc:
-            raise StoreError(f"cannot write to the database: {_short(exc)}") from None
+            raise StoreError(f"cannot write to the database: {short_error(exc)}") from None
 
     def _records(self, connection, result: DocumentResult) -> None:
         fingerprint = result.fingerprint
@@ -150,12 +158,8 @@ class Store:
         n_copies = (select(func.count()).select_from(schema.sources.join(
             copy, schema.sources.c.document_id == copy.c.id))
             .where(copy.c.duplicate_of == st.c.document_id).scalar_subquery())
-        url = (select(schema.sources.c.url).where(schema.sources.c.document_id
-                                                  == st.c.document_id)
-               .order_by(schema.sources.c.id).limit(1).scalar_subquery())
-        origin = (select(schema.sources.c.source).where(schema.sources.c.document_id
-                                                        == st.c.document_id)
-                  .order_by(schema.sources.c.id).limit(1).scalar_subquery())
+        url = first_source(schema.sources.c.url, st.c.document_id)
+        origin = first_source(schema.sources.c.source, st.c.document_id)
         when = func.coalesce(st.c.date, doc.c.published)
         query = (select(st, doc.c.title, doc.c.published, when.label("when"),
                         (n_sources + n_copies).label("sources"), url.label("url"),
@@ -178,9 +182,7 @@ class Store:
     def event_rows(self) -> Iterator[dict[str, Any]]:
         """Events with their document's date and first source."""
         ev, doc = schema.events, schema.documents
-        url = (select(schema.sources.c.url).where(schema.sources.c.document_id
-                                                  == ev.c.document_id)
-               .order_by(schema.sources.c.id).limit(1).scalar_subquery())
+        url = first_source(schema.sources.c.url, ev.c.document_id)
         query = (select(ev, doc.c.title, doc.c.published, url.label("url"))
                  .join(doc, doc.c.id == ev.c.document_id).order_by(ev.c.id))
         with self.engine.connect() as connection:
@@ -206,11 +208,6 @@ def _date(value: str | None) -> str | None:
     from pledgewatch.ingest.dates import normalise_date
 
     return normalise_date(value)
-
-
-def _short(exc: Exception) -> str:
-    message = str(getattr(exc, "orig", None) or exc)
-    return " ".join(message.split())[:200]
 
 
 __all__ = ["Store", "source_key", "Segment", "Event"]
